@@ -1,9 +1,14 @@
 package titan
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // Sentinel errors for static conditions. Match them with errors.Is.
@@ -16,6 +21,9 @@ var (
 	ErrRobotsDisallowed = errors.New("titan: disallowed by robots.txt")
 	// ErrInvalidTransition reports an execution status change that the state machine forbids.
 	ErrInvalidTransition = errors.New("titan: invalid status transition")
+	// ErrNoMatch reports a page on which the output schema's root x-selector matches
+	// nothing, so the page yields no record.
+	ErrNoMatch = errors.New("titan: no element matches the output schema's root selector")
 	// ErrUnknownAction reports an action type that no registered Action implements.
 	ErrUnknownAction = errors.New("titan: unknown action type")
 )
@@ -44,21 +52,6 @@ func (e *BodyTooLargeError) Error() string {
 	return fmt.Sprintf("titan: %s: body exceeds the %d-byte limit", e.URL, e.Limit)
 }
 
-// FieldError is one problem found while validating a task, a schema or a record.
-// Field is a path such as "execution_plan.steps[2].output_schema.properties.price";
-// it is empty for a problem with the whole value.
-type FieldError struct {
-	Field   string `json:"field"`
-	Problem string `json:"problem"`
-}
-
-func (e *FieldError) Error() string {
-	if e.Field == "" {
-		return e.Problem
-	}
-	return e.Field + ": " + e.Problem
-}
-
 // ValidationError lists every problem found while validating a value, each with its
 // field path. Use errors.As to reach it; its Problems are ordered by discovery.
 type ValidationError struct {
@@ -80,4 +73,90 @@ func (e *ValidationError) Error() string {
 		b.WriteString(p.Error())
 	}
 	return b.String()
+}
+
+// ErrorClass groups execution errors for stats and retry decisions.
+type ErrorClass string
+
+// The error classes.
+const (
+	ClassHTTP         ErrorClass = "http"           // a non-2xx response
+	ClassNetwork      ErrorClass = "network"        // connection refused, reset, DNS
+	ClassTimeout      ErrorClass = "timeout"        // a deadline passed
+	ClassRobots       ErrorClass = "robots"         // robots.txt forbids the URL
+	ClassBodyTooLarge ErrorClass = "body_too_large" // the body exceeds the cap
+	ClassInput        ErrorClass = "input"          // a bad input item, e.g. an invalid URL
+	ClassParse        ErrorClass = "parse"          // content that cannot be parsed
+	ClassPanic        ErrorClass = "panic"          // an action panicked
+	ClassCancelled    ErrorClass = "cancelled"      // the execution was cancelled
+	ClassAction       ErrorClass = "action"         // any other error from an action
+)
+
+// ClassOf returns the class of err.
+func ClassOf(err error) ErrorClass {
+	var (
+		he  *HTTPError
+		be  *BodyTooLargeError
+		pe  *PanicError
+		ie  *InputError
+		ne  net.Error
+		ope *net.OpError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled):
+		return ClassCancelled
+	case errors.Is(err, context.DeadlineExceeded):
+		return ClassTimeout
+	case errors.Is(err, ErrRobotsDisallowed):
+		return ClassRobots
+	case errors.As(err, &he):
+		return ClassHTTP
+	case errors.As(err, &be):
+		return ClassBodyTooLarge
+	case errors.As(err, &pe):
+		return ClassPanic
+	case errors.As(err, &ie):
+		return ClassInput
+	case errors.Is(err, ErrNoMatch):
+		return ClassParse
+	case errors.As(err, &ne) && ne.Timeout():
+		return ClassTimeout
+	case errors.As(err, &ope), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED):
+		return ClassNetwork
+	}
+	return ClassAction
+}
+
+// PanicError is a panic recovered from an action, with the stack where it happened.
+type PanicError struct {
+	Value any
+	Stack string
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("titan: action panicked: %v", e.Value) }
+
+// InputError reports an input item an action cannot use, e.g. a URL that does not parse.
+type InputError struct {
+	Input   string
+	Problem string
+}
+
+func (e *InputError) Error() string { return fmt.Sprintf("titan: input %q: %s", e.Input, e.Problem) }
+
+// ExecError is one error of an execution: one item that failed, or the reason the
+// whole execution failed.
+type ExecError struct {
+	Class   ErrorClass `json:"class"`
+	Message string     `json:"message"`
+	URL     string     `json:"url,omitempty"`
+	Step    string     `json:"step,omitempty"`
+	Attempt int        `json:"attempt,omitempty"`
+	At      time.Time  `json:"at"`
+}
+
+// NewExecError describes err as an ExecError of the given step and URL.
+func NewExecError(err error, step, url string, attempt int, at time.Time) ExecError {
+	return ExecError{Class: ClassOf(err), Message: err.Error(), URL: url, Step: step, Attempt: attempt, At: at}
 }

@@ -1,0 +1,163 @@
+// Package engine runs titan tasks: it keeps tasks and executions in a Store, runs
+// executions on a Runner, checkpoints their records in batches, and streams and
+// exports results.
+//
+// The zero Config gives an engine on the in-memory store and the default HTTP
+// runner:
+//
+//	eng, err := engine.New(engine.Config{})
+//	task, err := eng.CreateTask(ctx, &titan.Task{Name: "prices", URLs: urls, OutputSchema: schema.MustFor[Product]()})
+//	exec, err := eng.Run(ctx, task.ID, engine.Wait())
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/runner"
+	"github.com/titanscrape/titan/store/memory"
+)
+
+// Config configures an Engine. Zero fields take the documented defaults.
+type Config struct {
+	// Store keeps tasks, executions and results; default: a new in-memory store,
+	// which the engine closes on Close. A store passed in is left open.
+	Store titan.Store
+	// Runner executes tasks; default: runner.New(runner.Config{Logger: Logger}).
+	Runner titan.Runner
+	// Logger receives the engine's logs; default: discarded.
+	Logger *slog.Logger
+	// BatchSize is how many records are written to the store in one checkpoint;
+	// default 256. Larger batches write faster; smaller ones lose less on a crash.
+	BatchSize int
+	// FlushInterval bounds how long a record waits before its checkpoint; default 1s.
+	FlushInterval time.Duration
+	// MaxRunning caps executions running at once; more wait in status queued.
+	// Default 4.
+	MaxRunning int
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Engine is the entry point of titan: tasks in, executions and results out. It is
+// safe for concurrent use.
+type Engine struct {
+	store      titan.Store
+	ownStore   bool
+	runner     titan.Runner
+	log        *slog.Logger
+	batch      int
+	flushEvery time.Duration
+	now        func() time.Time
+	slots      chan struct{} // one token per running execution
+
+	mu      sync.Mutex
+	closed  bool
+	running map[string]*active
+	wg      sync.WaitGroup
+}
+
+// active is an execution running in this engine.
+type active struct {
+	cancel context.CancelCauseFunc
+	done   chan struct{}
+}
+
+// Errors of engine operations.
+var (
+	// ErrClosed reports a call on an engine after Close.
+	ErrClosed = errors.New("engine: closed")
+	// ErrTaskNotActive reports a run of a task that is paused, deleted or ended.
+	ErrTaskNotActive = errors.New("engine: task is not active")
+	// ErrStopped is the cause of an execution stopped with Stop.
+	ErrStopped = errors.New("engine: execution stopped")
+	// errShutdown is the cause of executions cancelled by Close.
+	errShutdown = errors.New("engine: engine closed")
+)
+
+// New returns an engine configured by cfg.
+func New(cfg Config) (*Engine, error) {
+	switch {
+	case cfg.BatchSize < 0:
+		return nil, fmt.Errorf("engine: BatchSize must not be negative, got %d", cfg.BatchSize)
+	case cfg.FlushInterval < 0:
+		return nil, fmt.Errorf("engine: FlushInterval must not be negative, got %v", cfg.FlushInterval)
+	case cfg.MaxRunning < 0:
+		return nil, fmt.Errorf("engine: MaxRunning must not be negative, got %d", cfg.MaxRunning)
+	}
+	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	e := &Engine{
+		store:      cfg.Store,
+		runner:     cfg.Runner,
+		log:        log,
+		batch:      cmp.Or(cfg.BatchSize, 256),
+		flushEvery: cmp.Or(cfg.FlushInterval, time.Second),
+		now:        cmp.Or(cfg.Now, time.Now),
+		slots:      make(chan struct{}, cmp.Or(cfg.MaxRunning, 4)),
+		running:    make(map[string]*active),
+	}
+	if e.store == nil {
+		e.store, e.ownStore = memory.New(), true
+	}
+	if e.runner == nil {
+		r, err := runner.New(runner.Config{Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		e.runner = r
+	}
+	return e, nil
+}
+
+// Store returns the engine's store.
+func (e *Engine) Store() titan.Store { return e.store }
+
+// Close stops the engine: new calls fail with ErrClosed, running executions are
+// cancelled (they end cancelled, with their results so far kept) and Close waits
+// for them until ctx is done. It closes the store if the engine created it.
+func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	for _, a := range e.running {
+		a.cancel(errShutdown)
+	}
+	e.mu.Unlock()
+	done := make(chan struct{})
+	go func() { e.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("engine: close: %w", context.Cause(ctx))
+	}
+	if e.ownStore {
+		return e.store.Close()
+	}
+	return nil
+}
+
+func (e *Engine) checkOpen() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// validate checks t with the runner's own validation when it has one.
+func (e *Engine) validate(t *titan.Task) error {
+	if v, ok := e.runner.(interface{ Validate(*titan.Task) error }); ok {
+		return v.Validate(t)
+	}
+	return t.ValidateWith(e.runner.Knows)
+}

@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"context"
+	"io"
+	"iter"
+
+	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/schema"
+)
+
+// resultsPage is how many records Records reads from the store at a time.
+const resultsPage = 500
+
+// Records streams the records of execution id in Seq order, reading the store a
+// page at a time. It yields what is stored when called, so records of a running
+// execution appear as they are checkpointed. Stop early by breaking the loop.
+func (e *Engine) Records(ctx context.Context, id string) iter.Seq2[titan.Record, error] {
+	return func(yield func(titan.Record, error) bool) {
+		var after int64
+		for {
+			recs, err := e.store.Records(ctx, id, after, resultsPage)
+			if err != nil {
+				yield(titan.Record{}, err)
+				return
+			}
+			for _, r := range recs {
+				if !yield(r, nil) {
+					return
+				}
+				after = r.Seq
+			}
+			if len(recs) < resultsPage {
+				return
+			}
+		}
+	}
+}
+
+// Export writes the records of execution id to w in format f. CSV columns follow
+// the output schema of the task version that ran, in declared order (see
+// titan.Export).
+func (e *Engine) Export(ctx context.Context, id string, w io.Writer, f titan.Format) error {
+	x, err := e.store.GetExecution(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := e.store.GetTask(ctx, x.TaskID)
+	if err != nil {
+		return err
+	}
+	var columns []string
+	if steps := t.Steps(); len(steps[0].OutputSchema) > 0 {
+		if sc, err := schema.Compile(steps[0].OutputSchema); err == nil {
+			columns = sc.Columns()
+		}
+	}
+	return titan.Export(w, f, columns, e.Records(ctx, id))
+}

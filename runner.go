@@ -1,0 +1,38 @@
+package titan
+
+import "context"
+
+// A Runner executes tasks: it owns fetching, limits and action dispatch. The default
+// runner (package runner) does real HTTP; package titantest offers one that serves
+// canned pages from memory for users' tests.
+type Runner interface {
+	// Execute runs job to its end, sending records and item errors to sink as they
+	// happen, and returns the execution's stats. A non-nil error means the execution
+	// as a whole failed (an invalid task, an unknown action, ctx cancelled); failures
+	// of single items go to sink and do not stop the others.
+	Execute(ctx context.Context, job *Job, sink Sink) (Stats, error)
+	// Knows reports whether the runner has an action registered for t.
+	Knows(t ActionType) bool
+}
+
+// Job is one execution of one task version, as handed to a Runner.
+type Job struct {
+	ExecutionID string
+	Task        *Task
+	Trigger     Trigger
+	// Secrets is the run's secret_payload; it is never stored.
+	Secrets Secrets
+	// Limits, when not nil, override the task's and steps' limits where set (used by
+	// preview runs).
+	Limits *Limits
+}
+
+// A Sink receives an execution's output while it runs. Its methods are called from
+// many goroutines; Record may block to apply backpressure and returns an error when
+// the output cannot be kept (the runner then stops the execution).
+type Sink interface {
+	Record(ctx context.Context, rec Record) error
+	Error(ctx context.Context, err ExecError)
+	// Progress receives a snapshot of the stats now and then.
+	Progress(s Stats)
+}
