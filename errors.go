@@ -156,7 +156,29 @@ type ExecError struct {
 	At      time.Time  `json:"at"`
 }
 
-// NewExecError describes err as an ExecError of the given step and URL.
-func NewExecError(err error, step, url string, attempt int, at time.Time) ExecError {
-	return ExecError{Class: ClassOf(err), Message: err.Error(), URL: url, Step: step, Attempt: attempt, At: at}
+// NewExecError describes err as an ExecError of the given step and URL. Attempt
+// comes from a *FetchError in err's chain, if any.
+func NewExecError(err error, step, url string, at time.Time) ExecError {
+	e := ExecError{Class: ClassOf(err), Message: err.Error(), URL: url, Step: step, At: at}
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		e.Attempt = fe.Attempt
+	}
+	return e
 }
+
+// FetchError is a failed fetch: the URL, which attempt failed out of how many were
+// allowed, and why. Err is often an *HTTPError or a network error.
+type FetchError struct {
+	URL         string
+	Attempt     int
+	MaxAttempts int
+	Err         error
+}
+
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("fetch %s: attempt %d/%d: %v", e.URL, e.Attempt, e.MaxAttempts, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *FetchError) Unwrap() error { return e.Err }

@@ -2,6 +2,7 @@ package titan
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -66,28 +67,38 @@ func Export(w io.Writer, f Format, columns []string, records iter.Seq2[Record, e
 
 func exportJSON(w io.Writer, array bool, records iter.Seq2[Record, error]) error {
 	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	n := 0
+	sep := "\n"
 	if array {
 		bw.WriteString("[")
+		sep = ",\n"
 	}
+	n := 0
 	for rec, err := range records {
 		if err != nil {
 			return err
 		}
-		if array {
-			if n > 0 {
-				bw.WriteString(",")
-			}
-			bw.WriteString("\n")
-		}
+		buf.Reset()
 		if err := enc.Encode(rec); err != nil {
 			return fmt.Errorf("titan: export record %d: %w", rec.Seq, err)
 		}
+		if array {
+			if n > 0 {
+				bw.WriteString(sep)
+			} else {
+				bw.WriteString("\n")
+			}
+			buf.Truncate(buf.Len() - 1) // the encoder's newline
+		}
+		bw.Write(buf.Bytes())
 		n++
 	}
 	if array {
+		if n > 0 {
+			bw.WriteString("\n")
+		}
 		bw.WriteString("]\n")
 	}
 	return bw.Flush()

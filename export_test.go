@@ -65,7 +65,7 @@ func TestExportJSONArray(t *testing.T) {
 	if err := titan.Export(&b, titan.FormatJSON, nil, seq(exportRecords...)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(b.String(), "[\n{\"seq\":1") || !strings.HasSuffix(b.String(), "}]\n") || strings.Count(b.String(), "\n") != 3 {
+	if !strings.HasPrefix(b.String(), "[\n{\"seq\":1") || !strings.HasSuffix(b.String(), "}\n]\n") || strings.Count(b.String(), "\n") != 4 {
 		t.Fatalf("JSON export = %s", b.String())
 	}
 }

@@ -98,9 +98,12 @@ func New(cfg Config) (*Engine, error) {
 		log:        log,
 		batch:      cmp.Or(cfg.BatchSize, 256),
 		flushEvery: cmp.Or(cfg.FlushInterval, time.Second),
-		now:        cmp.Or(cfg.Now, time.Now),
+		now:        cfg.Now,
 		slots:      make(chan struct{}, cmp.Or(cfg.MaxRunning, 4)),
 		running:    make(map[string]*active),
+	}
+	if e.now == nil {
+		e.now = time.Now
 	}
 	if e.store == nil {
 		e.store, e.ownStore = memory.New(), true

@@ -45,6 +45,9 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 	for _, opt := range opts {
 		opt(&o)
 	}
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
 	t, err := e.store.GetTask(ctx, id)
 	if err != nil {
 		return nil, err
@@ -238,7 +241,7 @@ func (s *sink) finish(stats titan.Stats, err error) {
 	}
 	status, reason := outcome(stats, err)
 	if err != nil && status == titan.StatusFailed {
-		s.x.AddError(titan.NewExecError(err, "", "", 0, s.e.now()))
+		s.x.AddError(titan.NewExecError(err, "", "", s.e.now()))
 	}
 	if terr := s.x.Transition(status, reason, s.e.now()); terr != nil {
 		s.e.log.Error("execution cannot end", "execution", s.x.ID, "err", terr)

@@ -165,7 +165,7 @@ func (x *execution) one(ctx context.Context, it titan.Item) {
 	}
 	err := safeRun(ctx, x.action, in, &emitter{x: x, item: &it})
 	if err != nil && ctx.Err() == nil {
-		e := titan.NewExecError(err, x.step.ID, it.URL, fetch.Attempts(err), time.Now())
+		e := titan.NewExecError(err, x.step.ID, it.URL, time.Now())
 		x.mu.Lock()
 		x.errs++
 		if x.byClass == nil {

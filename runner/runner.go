@@ -6,7 +6,6 @@ package runner
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
