@@ -1,8 +1,6 @@
 package schema
 
 import (
-	"fmt"
-	"os"
 	"encoding/json"
 	"net/url"
 	"strings"
@@ -51,7 +49,6 @@ func FuzzExtract(f *testing.F) {
 	}
 	u, _ := url.Parse("https://example.com/a/b?c=d")
 	f.Fuzz(func(t *testing.T, page string) {
-		os.WriteFile(fmt.Sprintf("/tmp/fuzzcur-%d", os.Getpid()), []byte(page), 0o644)
 		doc, err := html.Parse(strings.NewReader(page))
 		if err != nil {
 			return

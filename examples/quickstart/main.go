@@ -247,4 +247,3 @@ func serve(h http.Handler) (string, func(), error) {
 	}()
 	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
 }
-
