@@ -36,6 +36,7 @@ type HTTPError struct {
 	Body       string
 }
 
+// Error implements the error interface.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("titan: %s: HTTP %d", e.URL, e.StatusCode)
 }
@@ -48,6 +49,7 @@ type BodyTooLargeError struct {
 	Limit int64
 }
 
+// Error implements the error interface.
 func (e *BodyTooLargeError) Error() string {
 	return fmt.Sprintf("titan: %s: body exceeds the %d-byte limit", e.URL, e.Limit)
 }
@@ -60,6 +62,7 @@ type ValidationError struct {
 	Problems []FieldError
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("titan: invalid ")
@@ -135,6 +138,7 @@ type PanicError struct {
 	Stack string
 }
 
+// Error implements the error interface.
 func (e *PanicError) Error() string { return fmt.Sprintf("titan: action panicked: %v", e.Value) }
 
 // InputError reports an input item an action cannot use, e.g. a URL that does not parse.
@@ -143,6 +147,7 @@ type InputError struct {
 	Problem string
 }
 
+// Error implements the error interface.
 func (e *InputError) Error() string { return fmt.Sprintf("titan: input %q: %s", e.Input, e.Problem) }
 
 // ExecError is one error of an execution: one item that failed, or the reason the
@@ -176,6 +181,7 @@ type FetchError struct {
 	Err         error
 }
 
+// Error implements the error interface.
 func (e *FetchError) Error() string {
 	return fmt.Sprintf("fetch %s: attempt %d/%d: %v", e.URL, e.Attempt, e.MaxAttempts, e.Err)
 }

@@ -23,11 +23,22 @@ var cronParser = cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | 
 // optional leading seconds field, descriptors such as @hourly or @every 10m, and an
 // optional CRON_TZ=Area/City prefix.
 func ParseSchedule(spec string) (cron.Schedule, error) {
-	s, err := cronParser.Parse(spec)
+	s, err := parseCron(spec)
 	if err != nil {
 		return nil, fmt.Errorf("titan: schedule %q: %w", spec, err)
 	}
 	return s, nil
+}
+
+// parseCron calls the cron parser, turning its panics (it slices out of range on
+// specs such as "TZ=") into errors.
+func parseCron(spec string) (s cron.Schedule, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			s, err = nil, fmt.Errorf("malformed spec: %v", v)
+		}
+	}()
+	return cronParser.Parse(spec)
 }
 
 // StepValidator is implemented by actions that check a step's params, limits and
@@ -87,7 +98,7 @@ func (v *validator) task(t *Task) {
 	case ExecutionScheduled:
 		if t.Schedule == "" {
 			v.add("schedule", "is required when execution_type is %q", ExecutionScheduled)
-		} else if _, err := cronParser.Parse(t.Schedule); err != nil {
+		} else if _, err := parseCron(t.Schedule); err != nil {
 			v.add("schedule", "invalid cron spec %q: %v", t.Schedule, err)
 		}
 	default:

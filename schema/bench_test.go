@@ -59,3 +59,38 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExtractListing extracts 100 records from a parsed listing page.
+func BenchmarkExtractListing(b *testing.B) {
+	doc := mustParse(b, listingPage(100))
+	s, err := Compile(json.RawMessage(`{
+	  "type": "object", "x-selector": "li.product", "required": ["id", "name", "price"],
+	  "properties": {
+	    "id":    {"type": "integer", "x-selector": "@data-id"},
+	    "name":  {"type": "string", "x-selector": "h2"},
+	    "url":   {"type": "string", "format": "uri", "x-selector": "a@href"},
+	    "price": {"type": "number", "x-selector": ".price"}
+	  }
+	}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse("https://gear.example/c/backpacks")
+	b.ReportAllocs()
+	for b.Loop() {
+		if items := s.Extract(doc, u); len(items) != 100 {
+			b.Fatalf("got %d items", len(items))
+		}
+	}
+}
+
+// BenchmarkCompile compiles the product schema: selectors, transforms and
+// the validator.
+func BenchmarkCompile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile(json.RawMessage(productSchema)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -118,8 +118,14 @@ type compiler struct {
 	problems []FieldError
 	cycles   []FieldError // reported only if the schema extracts
 	path     []string     // locations of the schema objects being walked
+	nodes    int          // nodes built so far, bounded by maxNodes
 	extracts bool
 }
+
+// maxNodes bounds the extraction tree. $ref lets a small schema describe a
+// huge tree (every definition used twice by the next one doubles it); a
+// schema that large is refused rather than compiled for minutes.
+const maxNodes = 10000
 
 func (c *compiler) problem(loc, key, msg string) {
 	c.problems = append(c.problems, FieldError{Field: joinKey(loc, key), Problem: msg})
@@ -207,10 +213,18 @@ func get(ls []layer, key string) (any, string, bool) {
 	return nil, "", false
 }
 
+// errValueScope is the problem of an object (or the items of an array of
+// objects) whose selector yields a value where an element is needed.
+const errValueScope = "must select elements to read the fields from, not a value (an @attribute or an XPath string, number or boolean)"
+
 // node compiles the schema v found at loc. It returns nil when v is not a
 // schema object (a boolean schema, or garbage the validator reports).
 func (c *compiler) node(v any, loc string) *node {
-	if len(c.path) > maxDepth {
+	if c.nodes++; c.nodes == maxNodes+1 || len(c.path) > maxDepth {
+		c.problems = append(c.problems, FieldError{Field: loc, Problem: fmt.Sprintf(
+			"schema too large to extract: more than %d fields or %d levels after expanding $ref", maxNodes, maxDepth)})
+		return nil
+	} else if c.nodes > maxNodes {
 		return nil
 	}
 	ls, pushed := c.layers(v, loc)
@@ -260,8 +274,8 @@ func (c *compiler) node(v any, loc string) *node {
 				}
 			}
 		}
-		if n.sel != nil && n.sel.isAttr() {
-			c.problem(selLoc, "x-selector", "an object takes its fields from an element: remove the @attribute")
+		if n.sel != nil && n.sel.yieldsValue() {
+			c.problem(selLoc, "x-selector", errValueScope)
 		}
 		if len(n.transforms) > 0 {
 			c.problem(trLoc, "x-transform", "transforms apply to scalar values, not to an object")
@@ -279,8 +293,8 @@ func (c *compiler) node(v any, loc string) *node {
 			n.sel, item.sel = item.sel, nil // the items' selector finds the items
 		}
 		if item.composite() {
-			if n.sel != nil && n.sel.isAttr() {
-				c.problem(selLoc, "x-selector", "items of an array of objects are elements: remove the @attribute")
+			if n.sel != nil && n.sel.yieldsValue() {
+				c.problem(selLoc, "x-selector", errValueScope)
 			}
 			if len(n.transforms) > 0 {
 				c.problem(trLoc, "x-transform", "transforms apply to scalar values, not to an array of objects")

@@ -3,7 +3,9 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -70,11 +72,13 @@ func TestCompileErrors(t *testing.T) {
 			{Field: "properties.variants.items.properties.sku.x-transform", Problem: "transform \"regex:SKU-(\\\\d+\": invalid regular expression: error parsing regexp: missing closing ): `SKU-(\\d+`"},
 		}},
 		{"attribute on an object", `{"properties": {"seller": {"type": "object", "x-selector": ".seller@href", "properties": {"name": {"type": "string", "x-selector": "b"}}}}}`,
-			[]FieldError{{Field: "properties.seller.x-selector", Problem: "an object takes its fields from an element: remove the @attribute"}}},
+			[]FieldError{{Field: "properties.seller.x-selector", Problem: errValueScope}}},
+		{"XPath value as a record", `{"x-selector": "xpath:string(//h1)", "properties": {"name": {"type": "string", "x-selector": "b"}}}`,
+			[]FieldError{{Field: "x-selector", Problem: errValueScope}}},
 		{"transform on an object", `{"properties": {"seller": {"type": "object", "x-transform": "trim", "properties": {"name": {"type": "string", "x-selector": "b"}}}}}`,
 			[]FieldError{{Field: "properties.seller.x-transform", Problem: "transforms apply to scalar values, not to an object"}}},
 		{"attribute on an array of objects", `{"properties": {"v": {"type": "array", "x-selector": "li@id", "items": {"type": "object"}}}}`,
-			[]FieldError{{Field: "properties.v.x-selector", Problem: "items of an array of objects are elements: remove the @attribute"}}},
+			[]FieldError{{Field: "properties.v.x-selector", Problem: errValueScope}}},
 		{"root not an object", `{"type": "array", "x-selector": "li"}`,
 			[]FieldError{{Problem: "extraction needs an object schema at the root"}}},
 		{"recursive $ref", `{"type": "object", "properties": {
@@ -184,4 +188,20 @@ func TestExtractThroughRefAndUnion(t *testing.T) {
 		},
 	}}
 	assertJSONEqual(t, "items", items, want)
+}
+
+func TestCompileRefExplosion(t *testing.T) {
+	// Each definition uses the next one twice: 2^40 fields once expanded.
+	var b strings.Builder
+	b.WriteString(`{"properties": {"root": {"$ref": "#/$defs/d0"}}, "$defs": {`)
+	for i := range 40 {
+		fmt.Fprintf(&b, `"d%d": {"type": "object", "properties": {"a": {"$ref": "#/$defs/d%d"}, "b": {"$ref": "#/$defs/d%d"}}},`, i, i+1, i+1)
+	}
+	b.WriteString(`"d40": {"type": "string", "x-selector": "h1"}}}`)
+	_, err := Compile(json.RawMessage(b.String()))
+	var ce *CompileError
+	if !errors.As(err, &ce) || len(ce.Problems) != 1 ||
+		ce.Problems[0].Problem != "schema too large to extract: more than 10000 fields or 256 levels after expanding $ref" {
+		t.Fatalf("Compile = %v, want one 'schema too large' problem", err)
+	}
 }

@@ -23,7 +23,9 @@
 //	  }
 //	}
 //
-// The same schema from a struct; the tags hold the very same strings:
+// A struct that gives a similar schema with [For] (plus additionalProperties
+// false, and required taken from omitempty); the tags hold the very same
+// strings:
 //
 //	type Product struct {
 //		Name  string   `json:"name" selector:"h2" transform:"trim"`
@@ -76,6 +78,13 @@
 // A property whose element is missing is absent from the record, so a
 // required property reports "is required". An array without matches is [].
 //
+// Extraction follows properties, items, local $ref (including $defs and
+// definitions) and, for a schema without type, properties or items, its
+// first anyOf/oneOf branch that is not {"type": "null"}. An x-selector
+// anywhere else (allOf, if/then, patternProperties) is not used. A $ref
+// cycle is a compile error when the schema extracts, since the extractor
+// would never end.
+//
 // # Text and transforms
 //
 // The text of an element is its text content with script, style and
@@ -106,8 +115,8 @@
 // number: the first number in the text. Currency signs, units and words
 // around it are ignored ("$1,234.56", "1.234,56 €", "€12", "4.6 out of 5").
 // A '-' or '−' right before it (currency signs may sit in between, "-$3.50")
-// makes it negative, unless a letter or digit precedes the sign ("SKU-123" is
-// 123). Digit groups of three may be separated by a space (also no-break and
+// makes it negative if the sign starts the text or follows a space, '(' or a
+// currency sign ("SKU-123" is 123). Digit groups of three may be separated by a space (also no-break and
 // thin spaces) or an apostrophe: "1 234,56", "1'234.50". Then:
 //
 //   - both '.' and ',' present: the last one is the decimal separator, the

@@ -122,6 +122,27 @@ func productPage(minSize int) string {
 	return b.String()
 }
 
+// listingPage renders n product cards; every seventh has no price and
+// every fifth is on sale.
+func listingPage(n int) string {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Backpacks</title><base href="https://gear.example/shop/"></head><body>
+<div class="filters"><span class="price">€0 – €500</span></div>
+<ul class="grid">`)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `<li class="product" data-id="%d"><a href="p/%d"><img src="img/%d.jpg"><h2> Pack  %d </h2></a>`, i, i, i, i)
+		if i%7 != 0 {
+			fmt.Fprintf(&b, `<span class="price">€%d,%02d</span>`, 40+i, i%100)
+		}
+		if i%5 == 0 {
+			b.WriteString(`<span class="badge">Sale</span>`)
+		}
+		b.WriteString("\n") // no </li>: the parser closes it at the next <li>
+	}
+	b.WriteString(`</ul><div class="pager"><a href="?page=2">Next</a></div></body></html>`)
+	return b.String()
+}
+
 // benchSchema extracts five fields from productPage.
 const benchSchema = `{
   "type": "object",

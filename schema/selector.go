@@ -43,8 +43,9 @@ type match struct {
 	hasText bool
 }
 
-// isAttr reports whether the selector yields attribute values, not elements.
-func (s *selector) isAttr() bool { return s.attr != "" }
+// yieldsValue reports whether the selector yields values (a CSS @attribute,
+// or an XPath string, number or boolean) rather than elements.
+func (s *selector) yieldsValue() bool { return s.attr != "" || s.scalar != nil }
 
 // compileSelector parses and compiles the x-selector grammar:
 //

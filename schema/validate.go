@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -163,12 +164,13 @@ func (s *Schema) Validate(data any) []FieldError {
 		if err != nil {
 			return []FieldError{{Problem: fmt.Sprintf("cannot encode %T as JSON: %v", data, err)}}
 		}
-		data = nil
-		dec := json.NewDecoder(strings.NewReader(string(b)))
+		var plainData any
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.UseNumber()
-		if err := dec.Decode(&data); err != nil {
+		if err := dec.Decode(&plainData); err != nil {
 			return []FieldError{{Problem: fmt.Sprintf("cannot decode %T from JSON: %v", data, err)}}
 		}
+		data = plainData
 	}
 	return s.validate(data)
 }

@@ -122,7 +122,7 @@ func testClaimNoDoubleClaim(t *testing.T, s titan.Store) {
 		owner := fmt.Sprint("worker-", c)
 		wg.Go(func() {
 			<-start
-			for {
+			for range executions + 1 { // more claims than executions is a failure below
 				e, err := s.ClaimExecution(t.Context(), owner, time.Hour)
 				if errors.Is(err, titan.ErrNotFound) {
 					return
