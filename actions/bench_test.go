@@ -81,6 +81,26 @@ func BenchmarkParseExtract(b *testing.B) {
 	}
 }
 
+// BenchmarkExtract is the extraction and validation alone, on the parsed page: the
+// cost BenchmarkParseExtract adds to BenchmarkParse.
+func BenchmarkExtract(b *testing.B) {
+	body, u := productPage(b)
+	sc, err := schema.Compile(json.RawMessage(benchSchema))
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if items := sc.Extract(doc, u); len(items) != 1 || len(items[0].Errors) != 0 {
+			b.Fatalf("items = %+v", items)
+		}
+	}
+}
+
 // BenchmarkScrapeLoopback scrapes demo shop product pages served on 127.0.0.1
 // through the default runner (real HTTP, robots.txt, per-host limits lifted),
 // extracting the five fields. It reports pages per second.

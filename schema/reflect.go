@@ -26,7 +26,7 @@ import (
 // The result is checked with Compile, so a bad selector is reported here, as
 // a *CompileError wrapped with the name of T. Recursive types are rejected:
 // an inlined schema for them would be infinite.
-func For[T any]() (raw json.RawMessage, err error) {
+func For[T any]() (json.RawMessage, error) {
 	t := reflect.TypeFor[T]()
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -37,24 +37,32 @@ func For[T any]() (raw json.RawMessage, err error) {
 	if path := recursion(t, nil); path != "" {
 		return nil, fmt.Errorf("schema: For[%s]: recursive type %s cannot be inlined", t, path)
 	}
+	b, err := reflectStruct(t)
+	if err != nil {
+		return nil, fmt.Errorf("schema: For[%s]: %w", t, err)
+	}
+	if _, err := Compile(b); err != nil {
+		return nil, fmt.Errorf("schema: For[%s]: %w", t, err)
+	}
+	return b, nil
+}
+
+// reflectStruct runs the invopop reflector on t, turning a panic into an
+// error.
+func reflectStruct(t reflect.Type) (b []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			raw, err = nil, fmt.Errorf("schema: For[%s]: %v", t, r)
+			b, err = nil, fmt.Errorf("reflect: %v", r)
 		}
 	}()
 	r := &jsonschema.Reflector{DoNotReference: true, ExpandedStruct: true, Anonymous: true}
 	s := r.ReflectFromType(t)
 	s.Version = ""
 	copyTags(t, s)
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, fmt.Errorf("schema: For[%s]: %w", t, err)
+	if b, err = json.Marshal(s); err != nil {
+		return nil, err
 	}
-	b = unescapeHTML(b)
-	if _, err := Compile(b); err != nil {
-		return nil, fmt.Errorf("schema: For[%s]: %w", t, err)
-	}
-	return b, nil
+	return unescapeHTML(b), nil
 }
 
 // MustFor is like For but panics on error. Use it for package-level

@@ -6,7 +6,8 @@
 //
 // The store never shares memory with its callers. Tasks are copied in and out
 // through their JSON form, as a durable store would: numbers in Params and Payload
-// come back as float64 and raw JSON such as OutputSchema comes back compacted.
+// come back as float64 and raw JSON such as OutputSchema comes back compacted
+// (but not HTML-escaped: a selector "ul > li" stays as written).
 // Executions are copied with Execution.Clone. Records are copied deeply: their
 // Errors, Page and the maps, slices, arrays, pointers and structs of their Data, so
 // a caller may reuse or mutate a record after Checkpoint. Data must be acyclic, as
@@ -20,6 +21,7 @@
 package memory
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -160,7 +162,7 @@ func (s *Store) CreateTask(ctx context.Context, t *titan.Task) error {
 	if t == nil {
 		return errors.New("memory: create task: task is nil")
 	}
-	c, err := copyTaskIn(t)
+	c, err := copyTask(t)
 	if err != nil {
 		return err
 	}
@@ -198,7 +200,7 @@ func (s *Store) GetTask(ctx context.Context, id string) (*titan.Task, error) {
 	if e == nil {
 		return nil, fmt.Errorf("memory: task %q: %w", id, titan.ErrNotFound)
 	}
-	return e.task.Clone(), nil
+	return copyTask(e.task)
 }
 
 // ListTasks returns copies of the tasks that match f, in creation order.
@@ -231,7 +233,11 @@ func (s *Store) ListTasks(ctx context.Context, f titan.TaskFilter) (titan.Page[*
 			page.NextPageToken = encodeToken(taskToken, page.Items[size-1].ID)
 			break
 		}
-		page.Items = append(page.Items, e.task.Clone())
+		c, err := copyTask(e.task)
+		if err != nil {
+			return titan.Page[*titan.Task]{}, err
+		}
+		page.Items = append(page.Items, c)
 	}
 	return page, nil
 }
@@ -274,7 +280,7 @@ func (s *Store) UpdateTask(ctx context.Context, t *titan.Task) error {
 	if t == nil {
 		return errors.New("memory: update task: task is nil")
 	}
-	c, err := copyTaskIn(t)
+	c, err := copyTask(t)
 	if err != nil {
 		return err
 	}
@@ -302,16 +308,19 @@ func (s *Store) UpdateTask(ctx context.Context, t *titan.Task) error {
 	return nil
 }
 
-// copyTaskIn copies t through its JSON form, as Task.Clone does, but returns an
-// error instead of panicking on values JSON cannot encode.
-func copyTaskIn(t *titan.Task) (*titan.Task, error) {
-	b, err := json.Marshal(t)
-	if err != nil {
-		return nil, fmt.Errorf("memory: task %q: cannot be stored: %w", cmp.Or(t.ID, t.Name), err)
+// copyTask copies t through its JSON form, as Task.Clone does, but returns an
+// error instead of panicking on values JSON cannot encode, and does not escape
+// <, > and & in raw JSON such as OutputSchema (a selector "ul > li" stays so).
+func copyTask(t *titan.Task) (*titan.Task, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(t); err != nil {
+		return nil, fmt.Errorf("memory: task %q cannot be copied: %w", cmp.Or(t.ID, t.Name), err)
 	}
 	var c titan.Task
-	if err := json.Unmarshal(b, &c); err != nil {
-		return nil, fmt.Errorf("memory: task %q: cannot be stored: %w", cmp.Or(t.ID, t.Name), err)
+	if err := json.Unmarshal(b.Bytes(), &c); err != nil {
+		return nil, fmt.Errorf("memory: task %q cannot be copied: %w", cmp.Or(t.ID, t.Name), err)
 	}
 	return &c, nil
 }

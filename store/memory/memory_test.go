@@ -2,7 +2,9 @@ package memory_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"regexp"
 	"sync"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/page"
 	"github.com/titanscrape/titan/store/memory"
 	"github.com/titanscrape/titan/store/storetest"
 )
@@ -234,6 +237,21 @@ func TestCreateTaskUnencodable(t *testing.T) {
 	}
 }
 
+func TestTaskRawJSONNotEscaped(t *testing.T) {
+	s := memory.New()
+	task := &titan.Task{Name: "t", OutputSchema: json.RawMessage(`{"x-selector": "ul > li a[href*='&']"}`)}
+	if err := s.CreateTask(t.Context(), task); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetTask(t.Context(), task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"x-selector":"ul > li a[href*='&']"}`; string(got.OutputSchema) != want {
+		t.Errorf("OutputSchema %s, want %s", got.OutputSchema, want)
+	}
+}
+
 func TestUpdateTaskKeepsStatusWhenEmpty(t *testing.T) {
 	ctx := t.Context()
 	s := memory.New()
@@ -339,6 +357,46 @@ func TestCheckpointCopiesData(t *testing.T) {
 	}
 	if m, ok := g["nil map"].(map[string]any); !ok || m != nil {
 		t.Errorf("nil map: got %#v, want a nil map[string]any", g["nil map"])
+	}
+}
+
+func TestCheckpointCopiesPage(t *testing.T) {
+	ctx := t.Context()
+	s := memory.New()
+	e := &titan.Execution{TaskID: "tsk_1", Status: titan.StatusRunning}
+	if err := s.CreateExecution(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	newPage := func() *titan.PageContent {
+		return &titan.PageContent{
+			Text:  "Trail Runner",
+			Links: []page.Link{{URL: "https://shop.example/a", Text: "a"}},
+			Metadata: &page.Metadata{
+				Title:     "Shoes",
+				OpenGraph: map[string]string{"og:title": "Shoes"},
+				JSONLD:    []any{map[string]any{"@type": "Product", "offers": []any{map[string]any{"price": 9.5}}}},
+				Problems:  []string{"json-ld block 2: invalid JSON"},
+			},
+		}
+	}
+	recs := []titan.Record{{Step: "main", Page: newPage()}}
+	if err := s.Checkpoint(ctx, e, recs); err != nil {
+		t.Fatal(err)
+	}
+	p := recs[0].Page
+	p.Text = "mutated"
+	p.Links[0].URL = "mutated"
+	p.Metadata.Title = "mutated"
+	p.Metadata.OpenGraph["og:title"] = "mutated"
+	p.Metadata.JSONLD[0].(map[string]any)["offers"].([]any)[0].(map[string]any)["price"] = 0
+	p.Metadata.Problems[0] = "mutated"
+
+	got, err := s.Records(ctx, e.ID, 0, 0)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Records: %d, %v", len(got), err)
+	}
+	if !reflect.DeepEqual(got[0].Page, newPage()) {
+		t.Errorf("stored page changed with the caller's:\ngot  %+v\nwant %+v", got[0].Page, newPage())
 	}
 }
 

@@ -243,5 +243,14 @@ func testRenewLease(t *testing.T, s titan.Store) {
 	mustTransition(t, e, titan.StatusCompleted, "all pages done")
 	mustCheckpoint(t, s, e, nil)
 	err = s.RenewLease(t.Context(), e.ID, "worker-a", time.Hour)
-	wantErrIs(t, "RenewLease of a terminal execution", err, titan.ErrConflict, e.ID)
+	wantErrIs(t, "RenewLease of a finished execution", err, titan.ErrConflict, e.ID)
+
+	// Even a terminal execution that still names a lease holder cannot be renewed.
+	task := mustCreateTask(t, s, &titan.Task{Name: "t"})
+	done := mustCreateExec(t, s, &titan.Execution{
+		TaskID: task.ID, Status: titan.StatusFailed, Reason: "worker crashed", CreatedAt: base,
+		Lease: &titan.Lease{Owner: "worker-a", Until: time.Now().Add(time.Hour)},
+	})
+	err = s.RenewLease(t.Context(), done.ID, "worker-a", time.Hour)
+	wantErrIs(t, "RenewLease of a terminal execution with a lease", err, titan.ErrConflict, done.ID)
 }
