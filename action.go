@@ -31,6 +31,9 @@ type Input struct {
 	Task *Task
 	Step *Step
 	Item Item
+	// Limits are the step's effective limits: the step's own, the run's overrides
+	// and the action's defaults (see LimitDefaulter).
+	Limits Limits
 	// Schema is the step's compiled output schema, or nil when it has none.
 	Schema *schema.Schema
 	// Fetcher performs HTTP requests with the execution's politeness, retries, robots
@@ -48,6 +51,9 @@ type Item struct {
 	Data map[string]any `json:"data,omitempty"`
 	// Depth is the distance from the seed URLs, for crawls.
 	Depth int `json:"depth,omitempty"`
+	// Kind tells an action's own kinds of item apart, e.g. "sitemap" for a crawl's
+	// sitemap documents; empty for pages. Only pages count towards max_pages.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Emitter receives what an action produces. Its methods are safe for concurrent use
@@ -62,6 +68,34 @@ type Emitter interface {
 	Emit(ctx context.Context, rec Record) error
 	// Fetched counts one page fetched and processed, for the execution's stats.
 	Fetched()
+	// Follow offers another item to the step, typically a link a crawl found. The
+	// runner accepts it unless an item with the same Kind and URL was offered
+	// before (the check and the mark are one atomic step, so no URL is processed
+	// twice under concurrency), its depth exceeds limits.max_depth, or accepting
+	// it would exceed limits.max_pages; refusals are counted in Stats.Skipped by
+	// reason. Accepted items are processed by the same action, in the order they
+	// were accepted (breadth first).
+	Follow(ctx context.Context, it Item) (accepted bool, err error)
+	// Claim marks an item as seen without queueing it, e.g. the final URL of a
+	// redirect, so no later Follow fetches it again. It reports false when the item
+	// was seen before.
+	Claim(ctx context.Context, it Item) (bool, error)
+	// Skip counts n items the action left out, by reason (e.g. "out_of_scope",
+	// "nofollow"), in Stats.Skipped: nothing is dropped without a trace.
+	Skip(reason string, n int)
+}
+
+// A Preparer is an Action that compiles its step's params once per execution. The
+// runner calls Prepare before the first item and runs the returned Action on every
+// item of the step.
+type Preparer interface {
+	Prepare(t *Task, s *Step) (Action, error)
+}
+
+// A LimitDefaulter is an Action with default limits, e.g. a crawl's max_pages 25 and
+// max_depth 1. The runner fills the step's unset limits from them.
+type LimitDefaulter interface {
+	DefaultLimits() Limits
 }
 
 // Secrets is a run's secret_payload. It logs as [redacted] and never marshals its

@@ -136,6 +136,7 @@ func (e *Execution) Clone() *Execution {
 	c := *e
 	c.Errors = slices.Clone(e.Errors)
 	c.Stats.ErrorsByClass = maps.Clone(e.Stats.ErrorsByClass)
+	c.Stats.Skipped = maps.Clone(e.Stats.Skipped)
 	if e.Lease != nil {
 		l := *e.Lease
 		c.Lease = &l
@@ -156,6 +157,9 @@ type Stats struct {
 	// ValidRecords and InvalidRecords count records by schema validity.
 	ValidRecords   int64 `json:"valid_records"`
 	InvalidRecords int64 `json:"invalid_records"`
+	// Skipped counts items left out, by reason: "duplicate", "max_pages",
+	// "max_depth", and the actions' own (a crawl's "out_of_scope", ...).
+	Skipped map[string]int64 `json:"skipped,omitempty"`
 	// Errors counts item errors; ErrorsByClass splits them by class.
 	Errors        int64                `json:"errors"`
 	ErrorsByClass map[ErrorClass]int64 `json:"errors_by_class,omitempty"`

@@ -15,6 +15,7 @@ type Store interface {
 	// CreateTask assigns t an ID (when empty), version 1, status active (when
 	// empty) and timestamps, then stores it.
 	CreateTask(ctx context.Context, t *Task) error
+	// GetTask returns the task with id, deleted or not.
 	GetTask(ctx context.Context, id string) (*Task, error)
 	// ListTasks returns tasks matching f in creation order. Deleted tasks are listed
 	// only when f.Status asks for them.
@@ -25,6 +26,7 @@ type Store interface {
 
 	// CreateExecution assigns e an ID (when empty) and stores it.
 	CreateExecution(ctx context.Context, e *Execution) error
+	// GetExecution returns the execution with id.
 	GetExecution(ctx context.Context, id string) (*Execution, error)
 	// ListExecutions returns executions matching f, newest first.
 	ListExecutions(ctx context.Context, f ExecutionFilter) (Page[*Execution], error)
@@ -35,8 +37,10 @@ type Store interface {
 	// Records returns up to limit records of an execution with Seq > after, in Seq order.
 	Records(ctx context.Context, executionID string, after int64, limit int) ([]Record, error)
 
-	// ClaimExecution leases the oldest queued execution, or a running one whose lease
-	// ran out (its worker died), to owner until now+ttl. ErrNotFound when none waits.
+	// ClaimExecution leases the oldest queued execution without a lease, or a
+	// non-terminal one whose lease ran out (its worker died), to owner until
+	// now+ttl. It changes the lease only, not the status. ErrNotFound when none
+	// waits.
 	ClaimExecution(ctx context.Context, owner string, ttl time.Duration) (*Execution, error)
 	// RenewLease extends owner's lease of an execution; ErrConflict when owner no
 	// longer holds it.

@@ -1,6 +1,7 @@
 package titan
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"time"
@@ -187,19 +188,21 @@ func (t *Task) Steps() []Step {
 const MainStep = "main"
 
 // Clone returns a deep copy of the task, so stores and callers never share maps,
-// slices or schemas.
+// slices or schemas. Params and Payload are copied through JSON, as they would be
+// by a store: numbers become float64. A task whose params or payload cannot be
+// represented in JSON fails Validate; Clone panics on it.
 func (t *Task) Clone() *Task {
 	if t == nil {
 		return nil
 	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		// A Task holds only JSON-marshalable values built by json.Unmarshal or Go
-		// code; params or payload holding a channel or func is a programming error.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep selectors such as "ul > li" as they are
+	if err := enc.Encode(t); err != nil {
 		panic("titan: task cannot be copied: " + err.Error())
 	}
 	var c Task
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := json.Unmarshal(buf.Bytes(), &c); err != nil {
 		panic("titan: task cannot be copied: " + err.Error())
 	}
 	return &c

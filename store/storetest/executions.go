@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/page"
 )
 
 // base is the creation time of most executions the suite makes.
@@ -380,10 +381,22 @@ func testCheckpointRecordRoundTrip(t *testing.T, s titan.Store) {
 				"none":     []any{},
 			},
 			Page: &titan.PageContent{
-				HTML:         "<html><body><h1>Trail Runner</h1></body></html>",
-				Text:         "Trail Runner",
-				Markdown:     "# Trail Runner",
+				HTML:     "<html><body><h1>Trail Runner</h1></body></html>",
+				Text:     "Trail Runner",
+				Markdown: "# Trail Runner",
+				Links: []page.Link{
+					{URL: "https://shop.example/p/2", Text: "Next"},
+					{URL: "https://ads.example/", Text: "Ad", Rel: "nofollow sponsored", NoFollow: true},
+				},
 				LinksSkipped: 2,
+				Metadata: &page.Metadata{
+					Title:     "Trail Runner",
+					Canonical: "https://shop.example/p/1",
+					Language:  "en",
+					OpenGraph: map[string]string{"og:title": "Trail Runner", "og:price:amount": "129.95"},
+					JSONLD:    []any{map[string]any{"@type": "Product", "offers": []any{map[string]any{"price": 129.95}}}},
+					Problems:  []string{"json-ld block 2: invalid JSON"},
+				},
 			},
 		},
 		{
