@@ -3,6 +3,7 @@ package titan
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // A Fetcher performs HTTP requests for actions. The Runner gives every execution its
@@ -23,6 +24,10 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// CheckRedirect, when set, is called before each redirect is followed, with
+	// the target. An error stops the fetch, which fails with an error wrapping it:
+	// a crawl uses it to leave out-of-scope or already-seen targets unfetched.
+	CheckRedirect func(to *url.URL) error
 }
 
 // Response is a fetched resource.

@@ -8,5 +8,6 @@ import "github.com/titanscrape/titan"
 func Builtins() map[titan.ActionType]titan.Action {
 	return map[titan.ActionType]titan.Action{
 		titan.ActionScrape: Scrape{},
+		titan.ActionCrawl:  Crawl{},
 	}
 }

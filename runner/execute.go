@@ -203,7 +203,9 @@ func (x *execution) follow(ctx context.Context, it titan.Item, done bool) (bool,
 		return false, fmt.Errorf("runner: frontier: %w", err)
 	}
 	if !ok {
-		x.skip(SkipDuplicate, 1)
+		if !done { // a Claim's caller says what a seen item means to it
+			x.skip(SkipDuplicate, 1)
+		}
 		return false, nil
 	}
 	if page && !done {

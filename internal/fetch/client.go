@@ -109,6 +109,9 @@ func (c *Client) newResty(hc *http.Client) *resty.Client {
 		SetLogger(restyLogger{c.cfg.Logger})
 }
 
+// redirectCheckKey is the context key of a request's titan.Request.CheckRedirect.
+type redirectCheckKey struct{}
+
 // redirectPolicy returns the CheckRedirect of the fetcher's http.Clients: at most
 // MaxRedirects redirects, then the injected client's own policy if it has one.
 // With robots set, every redirect target is checked against its host's robots.txt.
@@ -117,6 +120,11 @@ func (c *Client) redirectPolicy(robots bool) func(*http.Request, []*http.Request
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > MaxRedirects {
 			return fmt.Errorf("%w: stopped after %d redirects at %s", ErrTooManyRedirects, MaxRedirects, req.URL)
+		}
+		if check, ok := req.Context().Value(redirectCheckKey{}).(func(*url.URL) error); ok {
+			if err := check(req.URL); err != nil {
+				return fmt.Errorf("redirect to %s: %w", req.URL, err)
+			}
 		}
 		if robots {
 			if err := c.checkRobots(req.Context(), req.URL); err != nil {

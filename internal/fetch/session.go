@@ -96,6 +96,9 @@ func (s *Session) Fetch(ctx context.Context, req *titan.Request) (*titan.Respons
 		}
 	}
 
+	if req.CheckRedirect != nil {
+		ctx = context.WithValue(ctx, redirectCheckKey{}, req.CheckRedirect)
+	}
 	h := c.host(hostKey(u))
 	maxAttempts := c.cfg.MaxAttempts
 	for attempt := 1; ; attempt++ {
