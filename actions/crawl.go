@@ -168,15 +168,30 @@ func compileCrawl(seeds []string, s *titan.Step) (*crawler, []titan.FieldError) 
 			seedURLs = append(seedURLs, u)
 		}
 	}
-	scope, err := crawl.NewScope(seedURLs, crawl.ScopeConfig{
-		Kind: crawl.ScopeKind(p.Scope), IncludePaths: p.IncludePaths, ExcludePaths: p.ExcludePaths, MatchFullURL: p.MatchFullURL,
-	})
-	var ce *crawl.ConfigError
-	switch {
-	case errors.As(err, &ce):
-		add("params."+ce.Field, "%v", ce.Err)
-	case err != nil:
-		add("params", "%v", err)
+	switch crawl.ScopeKind(p.Scope) {
+	case "", crawl.ScopeSameHost, crawl.ScopeSameDomain, crawl.ScopeSubdomains, crawl.ScopeAll:
+	default:
+		add("params.scope", "unknown scope %q (want same_host, same_domain, subdomains or all)", p.Scope)
+	}
+	for _, list := range []struct {
+		name     string
+		patterns []string
+	}{{"include_paths", p.IncludePaths}, {"exclude_paths", p.ExcludePaths}} {
+		for i, e := range list.patterns {
+			if _, err := regexp.Compile(e); err != nil {
+				add(fmt.Sprintf("params.%s[%d]", list.name, i), "%v", err)
+			}
+		}
+	}
+	var scope *crawl.Scope
+	if len(problems) == 0 {
+		var err error
+		scope, err = crawl.NewScope(seedURLs, crawl.ScopeConfig{
+			Kind: crawl.ScopeKind(p.Scope), IncludePaths: p.IncludePaths, ExcludePaths: p.ExcludePaths, MatchFullURL: p.MatchFullURL,
+		})
+		if err != nil {
+			add("params", "%v", err)
+		}
 	}
 	c.scope = scope
 	for i, e := range p.ExtractPaths {

@@ -31,6 +31,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -95,15 +96,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	code := exitError
 	var ee *exitErr
 	if errors.As(err, &ee) {
-		if ee.err.Error() != "" {
-			fmt.Fprintln(stderr, "titan:", ee.err)
-		}
-		return ee.code
+		code = ee.code
 	}
-	fmt.Fprintln(stderr, "titan:", err)
-	return exitError
+	if msg := strings.TrimPrefix(err.Error(), "titan: "); msg != "" {
+		fmt.Fprintln(stderr, "titan:", msg)
+	}
+	return code
 }
 
 // parseFlags parses flags that may come before or after the single TASK argument.
