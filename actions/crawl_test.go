@@ -349,3 +349,28 @@ func (c *cancelAfter) Record(ctx context.Context, rec titan.Record) error {
 }
 func (c *cancelAfter) Error(context.Context, titan.ExecError) {}
 func (c *cancelAfter) Progress(titan.Stats)                   {}
+
+func TestCrawlExtractsCanonicalPagesOnce(t *testing.T) {
+	product := `<html><head><link rel="canonical" href="https://c.test/p/1"></head><body><h1>Desk</h1></body></html>`
+	site := titantest.NewSite(map[string]string{
+		"https://c.test/":                  links("home", "/p/1", "/p/1?ref=list", "/p/1?color=oak"),
+		"https://c.test/p/1":               product,
+		"https://c.test/p/1?ref=list":      product,
+		"https://c.test/p/1?color=oak":     product,
+		"https://c.test/p/2?variant=other": product,
+	})
+	res := titantest.Run(context.Background(), titantest.NewRunner(t, site, nil), &titan.Task{
+		Name: "c", ActionType: titan.ActionCrawl, URLs: []string{"https://c.test/"},
+		Params:       map[string]any{"extract_paths": []any{"^/p/"}},
+		OutputSchema: json.RawMessage(`{"type":"object","properties":{"title":{"type":"string","x-selector":"h1"}}}`),
+	})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if len(res.Records) != 1 || res.Records[0].URL != "https://c.test/p/1" {
+		t.Fatalf("records = %+v", res.Records)
+	}
+	if res.Stats.Skipped["non_canonical"] != 2 {
+		t.Fatalf("skipped = %v", res.Stats.Skipped)
+	}
+}

@@ -71,7 +71,8 @@ func TrackingParams() []string { return strings.Fields(trackingParamList) }
 //     One trailing dot is removed ("example.com." becomes "example.com").
 //     The result must consist of non-empty labels of a-z, 0-9, '-' and '_'.
 //     IPv6 literals are written in their canonical RFC 5952 form
-//     ("[0:0::1]" becomes "[::1]"); a zone is kept.
+//     ("[0:0::1]" becomes "[::1]"); a zone ("[fe80::1%25eth0]") is kept and
+//     may use only unreserved characters.
 //   - Port: leading zeros are dropped, the default port (80 for http, 443 for
 //     https) and an empty port ("host:") are removed; a port above 65535 is an
 //     error.
@@ -279,6 +280,12 @@ func canonHostname(host string, bracketed bool) (string, error) {
 		addr, err := netip.ParseAddr(host)
 		if err != nil || !addr.Is6() {
 			return "", fmt.Errorf("%w: bad IPv6 literal %q", ErrInvalidHost, host)
+		}
+		zone := addr.Zone()
+		for i := 0; i < len(zone); i++ {
+			if !inSet(zone[i], unreservedLo, unreservedHi) {
+				return "", fmt.Errorf("%w: character %q in IPv6 zone %q", ErrInvalidHost, zone[i], zone)
+			}
 		}
 		return addr.String(), nil
 	}
