@@ -51,6 +51,9 @@ type Item struct {
 	Data map[string]any `json:"data,omitempty"`
 	// Depth is the distance from the seed URLs, for crawls.
 	Depth int `json:"depth,omitempty"`
+	// Parent is the ID of the upstream record this item came from, if any; records
+	// emitted for the item inherit it.
+	Parent string `json:"parent,omitempty"`
 	// Kind tells an action's own kinds of item apart, e.g. "sitemap" for a crawl's
 	// sitemap documents; empty for pages. Only pages count towards max_pages.
 	Kind string `json:"kind,omitempty"`
@@ -90,6 +93,13 @@ type Emitter interface {
 // item of the step.
 type Preparer interface {
 	Prepare(t *Task, s *Step) (Action, error)
+}
+
+// An InputlessAction needs no input URL: a step of it that reads static_urls from a
+// task without URLs runs once, on an empty item (a search, an API call with its
+// URL in params).
+type InputlessAction interface {
+	NeedsNoInput() bool
 }
 
 // A LimitDefaulter is an Action with default limits, e.g. a crawl's max_pages 25 and

@@ -137,6 +137,7 @@ func (e *Execution) Clone() *Execution {
 	c.Errors = slices.Clone(e.Errors)
 	c.Stats.ErrorsByClass = maps.Clone(e.Stats.ErrorsByClass)
 	c.Stats.Skipped = maps.Clone(e.Stats.Skipped)
+	c.Stats.Steps = maps.Clone(e.Stats.Steps)
 	if e.Lease != nil {
 		l := *e.Lease
 		c.Lease = &l
@@ -160,6 +161,9 @@ type Stats struct {
 	// Skipped counts items left out, by reason: "duplicate", "max_pages",
 	// "max_depth", and the actions' own (a crawl's "out_of_scope", ...).
 	Skipped map[string]int64 `json:"skipped,omitempty"`
+	// Steps holds each plan step's own stats, by step ID, when the task has a
+	// plan of more than one step.
+	Steps map[string]Stats `json:"steps,omitempty"`
 	// Errors counts item errors; ErrorsByClass splits them by class.
 	Errors        int64                `json:"errors"`
 	ErrorsByClass map[ErrorClass]int64 `json:"errors_by_class,omitempty"`

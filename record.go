@@ -18,6 +18,12 @@ type Record struct {
 	ExecutionID string `json:"execution_id"`
 	// Step is the plan step that produced the record ("main" without a plan).
 	Step string `json:"step"`
+	// ID names the record within its execution: the step and the record's ordinal
+	// in that step, e.g. "search:3". Downstream records point to it as Parent.
+	ID string `json:"id,omitempty"`
+	// Parent is the ID of the upstream record whose item produced this record, in
+	// multi-step plans: the record's lineage.
+	Parent string `json:"parent,omitempty"`
 	// URL is the source the record came from.
 	URL string `json:"url,omitempty"`
 	// Data holds the fields, shaped by the step's output schema.

@@ -25,7 +25,8 @@ const (
 	// output schema from the pages that match extract_paths.
 	ModeCrawl = "crawl"
 	// ModeMap lists the URLs a crawl discovers, one record {"url", "depth"} each,
-	// without extracting anything. Pages at max_depth are listed, not fetched.
+	// without extracting anything: the seeds that the scope allows, then every
+	// URL accepted. Pages at max_depth are listed, not fetched.
 	ModeMap = "map"
 )
 
@@ -254,8 +255,13 @@ func (c *crawler) Run(ctx context.Context, in *titan.Input, out titan.Emitter) e
 	it := in.Item
 	if it.Depth == 0 {
 		if c.params.Mode == ModeMap {
-			if err := out.Emit(ctx, mapRecord(it.URL, 0)); err != nil {
-				return err
+			// A seed is always fetched, but listed only when the scope allows it.
+			if u, err := c.normalize(it.URL); err == nil {
+				if ok, _ := c.scope.Allow(u); ok {
+					if err := out.Emit(ctx, mapRecord(u.String(), 0)); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if c.params.Sitemap == SitemapInclude || c.params.Sitemap == SitemapOnly {

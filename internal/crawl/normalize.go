@@ -554,19 +554,43 @@ func queryNormal(q string, o *NormalizeOptions) bool {
 
 // stripParam reports whether the parameter called name is removed under o.
 func stripParam(name string, o *NormalizeOptions) bool {
-	if o.StripTracking {
-		for list := trackingParamList; list != ""; {
-			var pattern string
-			pattern, list, _ = strings.Cut(list, " ")
-			if nameMatches(pattern, name) {
-				return true
-			}
-		}
+	if o.StripTracking && isTrackingParam(name) {
+		return true
 	}
 	for _, pattern := range o.StripParams {
 		if nameMatches(pattern, name) {
 			return true
 		}
+	}
+	return false
+}
+
+// isTrackingParam reports whether name matches trackingParamList, without
+// allocating. TestTrackingParams checks that the two agree.
+func isTrackingParam(name string) bool {
+	const longest = len("li_fat_id")
+	if len(name) < len("_ga") {
+		return false
+	}
+	if strings.EqualFold(name[:3], "utm") && len(name) > 3 && name[3] == '_' {
+		return true
+	}
+	if len(name) > longest {
+		return false
+	}
+	var buf [longest]byte
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(name)]) {
+	case "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "fbclid", "msclkid",
+		"mc_cid", "mc_eid", "_ga", "_gl", "yclid", "igshid", "ref_src", "ttclid",
+		"twclid", "li_fat_id", "mkt_tok", "_hsenc", "_hsmi":
+		return true
 	}
 	return false
 }

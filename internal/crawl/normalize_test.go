@@ -198,6 +198,7 @@ func TestNormalizeErrors(t *testing.T) {
 		{"ipv4 in brackets", &url.URL{Scheme: "http", Host: "[127.0.0.1]"}, ErrInvalidHost, `crawl: invalid host: bad IPv6 literal "127.0.0.1": "http://[127.0.0.1]"`},
 		{"unclosed bracket", &url.URL{Scheme: "http", Host: "[::1"}, ErrInvalidHost, `crawl: invalid host: missing ']' in IPv6 literal: "http://[::1"`},
 		{"ipv6 without brackets", &url.URL{Scheme: "http", Host: "::1"}, ErrInvalidHost, `crawl: invalid host: IPv6 literal without brackets: "http://::1"`},
+		{"bad zone", &url.URL{Scheme: "http", Host: "[fe80::1%a/b]"}, ErrInvalidHost, `crawl: invalid host: character '/' in IPv6 zone "a/b": "http://[fe80::1%25a%2Fb]"`},
 		{"junk after bracket", &url.URL{Scheme: "http", Host: "[::1]x"}, ErrInvalidHost, `crawl: invalid host: "x" after IPv6 literal: "http://[::1]x"`},
 	}
 	for _, tt := range tests {
@@ -321,6 +322,22 @@ func TestTrackingParams(t *testing.T) {
 		}
 		if !stripParam(name, &opts) || !stripParam(strings.ToUpper(name), &opts) {
 			t.Errorf("StripTracking keeps %q", name)
+		}
+	}
+	// isTrackingParam agrees with the list on names near the listed ones.
+	var candidates []string
+	for _, p := range TrackingParams() {
+		base := strings.TrimSuffix(p, "*")
+		candidates = append(candidates, base, base+"x", "x"+base, base[:len(base)-1], strings.ToUpper(base))
+	}
+	candidates = append(candidates, "", "u", "ut", "utm", "utm_", "UTM_x", "utmx", "utm-source", "_g", "li_fat_idx", "page", "id")
+	for _, name := range candidates {
+		want := false
+		for _, p := range TrackingParams() {
+			want = want || nameMatches(p, name)
+		}
+		if got := isTrackingParam(name); got != want {
+			t.Errorf("isTrackingParam(%q) = %v, want %v per TrackingParams", name, got, want)
 		}
 	}
 }
