@@ -22,6 +22,7 @@ import (
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/runner"
 	"github.com/titanscrape/titan/store/memory"
+	"github.com/titanscrape/titan/templates"
 )
 
 // Config configures an Engine. Zero fields take the documented defaults.
@@ -43,23 +44,33 @@ type Config struct {
 	MaxRunning int
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Templates holds the templates tasks can be created from; default: a
+	// registry of templates.Builtins().
+	Templates *templates.Registry
+	// PreviewQuota caps previews a day (UTC); default 100, negative for no cap.
+	PreviewQuota int
+	// PreviewLimits bound preview runs; default DefaultPreviewLimits.
+	PreviewLimits *titan.Limits
 }
 
 // Engine is the entry point of titan: tasks in, executions and results out. It is
 // safe for concurrent use.
 type Engine struct {
-	store      titan.Store
-	ownStore   bool
-	runner     titan.Runner
-	log        *slog.Logger
-	batch      int
-	flushEvery time.Duration
-	now        func() time.Time
-	slots      chan struct{} // one token per running execution
+	store         titan.Store
+	ownStore      bool
+	runner        titan.Runner
+	log           *slog.Logger
+	batch         int
+	flushEvery    time.Duration
+	now           func() time.Time
+	slots         chan struct{} // one token per running execution
+	templates     *templates.Registry
+	previewLimits titan.Limits
 
 	mu      sync.Mutex
 	closed  bool
 	running map[string]*active
+	quota   previewQuota
 	wg      sync.WaitGroup
 }
 
@@ -93,14 +104,27 @@ func New(cfg Config) (*Engine, error) {
 	}
 	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	e := &Engine{
-		store:      cfg.Store,
-		runner:     cfg.Runner,
-		log:        log,
-		batch:      cmp.Or(cfg.BatchSize, 256),
-		flushEvery: cmp.Or(cfg.FlushInterval, time.Second),
-		now:        cfg.Now,
-		slots:      make(chan struct{}, cmp.Or(cfg.MaxRunning, 4)),
-		running:    make(map[string]*active),
+		store:         cfg.Store,
+		runner:        cfg.Runner,
+		log:           log,
+		batch:         cmp.Or(cfg.BatchSize, 256),
+		flushEvery:    cmp.Or(cfg.FlushInterval, time.Second),
+		now:           cfg.Now,
+		slots:         make(chan struct{}, cmp.Or(cfg.MaxRunning, 4)),
+		running:       make(map[string]*active),
+		templates:     cfg.Templates,
+		quota:         previewQuota{limit: cmp.Or(cfg.PreviewQuota, 100)},
+		previewLimits: DefaultPreviewLimits,
+	}
+	if cfg.PreviewLimits != nil {
+		e.previewLimits = *cfg.PreviewLimits
+	}
+	if e.templates == nil {
+		reg, err := templates.New(templates.Builtins()...)
+		if err != nil {
+			return nil, fmt.Errorf("engine: built-in templates: %w", err)
+		}
+		e.templates = reg
 	}
 	if e.now == nil {
 		e.now = time.Now
@@ -117,6 +141,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// Templates returns the engine's template registry.
+func (e *Engine) Templates() *templates.Registry { return e.templates }
 
 // Store returns the engine's store.
 func (e *Engine) Store() titan.Store { return e.store }

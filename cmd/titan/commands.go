@@ -16,9 +16,6 @@ import (
 	"github.com/titanscrape/titan/runner"
 )
 
-// Preview limits: a preview fetches at most 5 pages and runs at most 30 seconds.
-var previewLimits = titan.Limits{MaxPages: 5, MaxItems: 50, MaxDurationSeconds: 30}
-
 // load reads and validates a task file with the default runner's actions.
 func load(path string, r *runner.Runner) (*titan.Task, error) {
 	t, err := titan.LoadTask(path)
@@ -133,7 +130,7 @@ func runTask(ctx context.Context, preview bool, args []string, stdout, stderr io
 	limits := titan.Limits{Concurrency: *conc, MaxPages: *maxPages}
 	opts := []engine.RunOption{}
 	if preview {
-		limits = previewLimits
+		limits = engine.DefaultPreviewLimits
 		opts = append(opts, engine.WithTrigger(titan.TriggerPreview))
 	}
 	opts = append(opts, engine.WithLimits(limits))
