@@ -411,7 +411,10 @@ func (s *Scheduler) setNextLocked(e *entry, next time.Time) {
 		}
 		return
 	}
-	e.fire = next.Add(s.jitterLocked(e.def.Jitter))
+	e.fire = next
+	if s.state == stateRunning { // Start draws again: keep the draws in firing order
+		e.fire = next.Add(s.jitterLocked(e.def.Jitter))
+	}
 	if e.index >= 0 {
 		heap.Fix(&s.heap, e.index)
 	} else {

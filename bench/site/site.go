@@ -116,10 +116,11 @@ func (s *Site) Handler() http.Handler { return http.HandlerFunc(s.serve) }
 // Stats are the requests a Site received since New or the last Reset.
 type Stats struct {
 	Requests     int64 `json:"requests"`
-	Distinct     int64 `json:"distinct"`      // distinct URLs requested
-	Duplicates   int64 `json:"duplicates"`    // requests beyond the first of each URL
-	OffScope     int64 `json:"off_scope"`     // requests for anything but robots.txt, listings and products
-	MaxPerURL    int64 `json:"max_per_url"`   // most requests for one URL
+	Distinct     int64 `json:"distinct"`       // distinct URLs requested
+	Pages        int64 `json:"pages"`          // distinct listing and product pages requested
+	Duplicates   int64 `json:"duplicates"`     // requests beyond the first of each URL
+	OffScope     int64 `json:"off_scope"`      // requests for anything but robots.txt, listings and products
+	MaxPerURL    int64 `json:"max_per_url"`    // most requests for one URL
 	PeakInFlight int64 `json:"peak_in_flight"` // most requests being handled at once
 }
 
@@ -131,6 +132,9 @@ func (s *Site) Stats() Stats {
 			return
 		}
 		st.Distinct++
+		if !offScope {
+			st.Pages++
+		}
 		st.Duplicates += n - 1
 		st.MaxPerURL = max(st.MaxPerURL, n)
 		if offScope {
@@ -138,6 +142,9 @@ func (s *Site) Stats() Stats {
 		}
 	}
 	add(int64(s.robots.Load()), false)
+	if st.Pages > 0 {
+		st.Pages-- // robots.txt is not a page
+	}
 	for i := range s.listings {
 		add(int64(s.listings[i].Load()), false)
 	}

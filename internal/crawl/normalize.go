@@ -299,10 +299,15 @@ func canonHostname(host string, bracketed bool) (string, error) {
 		}
 		host = a
 	}
-	host = strings.ToLower(host) // no allocation when already lowercase
 	host = strings.TrimSuffix(host, ".")
 	if host == "" {
 		return "", ErrNoHost
+	}
+	for i := 0; i < len(host); i++ {
+		if 'A' <= host[i] && host[i] <= 'Z' {
+			host = strings.ToLower(host)
+			break
+		}
 	}
 	prev := byte('.')
 	for i := 0; i < len(host); i++ {

@@ -290,8 +290,18 @@ func urlHost(u *url.URL) (string, error) {
 	return canonHostname(host, strings.HasPrefix(u.Host, "["))
 }
 
-// isIP reports whether the canonical host is an IP address.
+// isIP reports whether the canonical host is an IP address. Only IPv6
+// literals contain ':' and only IPv4 addresses are all digits and dots, so
+// names are told apart without calling (and allocating in) netip.ParseAddr.
 func isIP(host string) bool {
+	if strings.IndexByte(host, ':') >= 0 {
+		return true
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
 	_, err := netip.ParseAddr(host)
 	return err == nil
 }

@@ -94,9 +94,7 @@ const (
 // (wrapping ErrNotSitemap); a *SitemapError for a corrupt gzip stream or a
 // read error, at the position reached (no position for a bad gzip header).
 func ParseSitemap(r io.Reader, maxBytes int64) (*Sitemap, error) {
-	if maxBytes <= 0 {
-		maxBytes = DefaultSitemapMaxBytes
-	}
+	maxBytes = sitemapCap(maxBytes)
 	in := bufio.NewReader(r)
 	magic, _ := in.Peek(2)
 	gzipped := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
@@ -129,6 +127,14 @@ func ParseSitemap(r io.Reader, maxBytes int64) (*Sitemap, error) {
 		}
 	}
 	return p.sm, nil
+}
+
+// sitemapCap returns the cap ParseSitemap applies for maxBytes.
+func sitemapCap(maxBytes int64) int64 {
+	if maxBytes <= 0 {
+		return DefaultSitemapMaxBytes
+	}
+	return maxBytes
 }
 
 // sitemapParser holds the state of one ParseSitemap.

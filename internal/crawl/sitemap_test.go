@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"errors"
 	"io"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -197,19 +198,24 @@ func (spaceReader) Read(p []byte) (int, error) {
 }
 
 func TestParseSitemapTooLarge(t *testing.T) {
-	// A gzip bomb: 64 MiB of spaces inside a valid document compress to a few
-	// tens of KiB.
+	// A gzip bomb: a valid document padded with 64 MiB of spaces, as 66 gzip
+	// members (which readers concatenate), a few tens of KiB in all.
 	var bomb bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
-	zw.Write([]byte("<urlset><url><loc>http://example.com/a</loc></url>"))
-	spaces := bytes.Repeat([]byte(" "), 1<<20)
+	bomb.Write(gzipBytes(t, []byte("<urlset><url><loc>http://example.com/a</loc></url>")))
+	spaces := gzipBytes(t, bytes.Repeat([]byte(" "), 1<<20))
 	for range 64 {
-		zw.Write(spaces)
+		bomb.Write(spaces)
 	}
-	zw.Write([]byte("</urlset>"))
-	zw.Close()
-	if bomb.Len() > 1<<20 {
+	bomb.Write(gzipBytes(t, []byte("</urlset>")))
+	if bomb.Len() > 128<<10 {
 		t.Fatalf("bomb is %d bytes compressed", bomb.Len())
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(bomb.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := io.Copy(io.Discard, zr); err != nil || n < 64<<20 {
+		t.Fatalf("bomb decompresses to %d bytes, %v", n, err)
 	}
 
 	exact := []byte(`<urlset><url><loc>http://example.com/a</loc></url></urlset>`)
@@ -218,10 +224,10 @@ func TestParseSitemapTooLarge(t *testing.T) {
 		in    io.Reader
 		limit int64
 	}{
-		{"gzip bomb", bytes.NewReader(bomb.Bytes()), 10 << 20},
+		{"gzip bomb", bytes.NewReader(bomb.Bytes()), 1 << 20},
 		{"plain over by one", bytes.NewReader(exact), int64(len(exact)) - 1},
 		{"gzipped over by one", bytes.NewReader(gzipBytes(t, exact)), int64(len(exact)) - 1},
-		{"endless stream", spaceReader{}, 1 << 20},
+		{"endless stream", spaceReader{}, 64 << 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,10 +269,13 @@ func TestParseSitemapDefaultCap(t *testing.T) {
 	if _, err := ParseSitemap(bytes.NewReader(doc), 0); err != nil {
 		t.Fatalf("ParseSitemap with cap 0: %v", err)
 	}
-	_, err := ParseSitemap(spaceReader{}, -1)
-	var tl *SitemapTooLargeError
-	if !errors.As(err, &tl) || tl.Limit != DefaultSitemapMaxBytes {
-		t.Fatalf("error = %v, want *SitemapTooLargeError{Limit: DefaultSitemapMaxBytes}", err)
+	for _, in := range []int64{0, -1, math.MinInt64} {
+		if got := sitemapCap(in); got != DefaultSitemapMaxBytes {
+			t.Errorf("sitemapCap(%d) = %d, want %d", in, got, DefaultSitemapMaxBytes)
+		}
+	}
+	if got := sitemapCap(7); got != 7 {
+		t.Errorf("sitemapCap(7) = %d", got)
 	}
 }
 
