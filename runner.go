@@ -25,6 +25,9 @@ type Job struct {
 	// Limits, when not nil, override the task's and steps' limits where set (used by
 	// preview runs).
 	Limits *Limits
+	// Gate, when not nil, pauses and resumes the execution: while it is paused
+	// the runner takes no new item.
+	Gate *Gate
 }
 
 // A Sink receives an execution's output while it runs. Its methods are called from

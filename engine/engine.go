@@ -72,12 +72,17 @@ type Engine struct {
 	running map[string]*active
 	quota   previewQuota
 	wg      sync.WaitGroup
+
+	subMu sync.Mutex
+	subs  map[*Subscription]struct{}
 }
 
 // active is an execution running in this engine.
 type active struct {
 	cancel context.CancelCauseFunc
 	done   chan struct{}
+	gate   titan.Gate
+	sink   *sink
 }
 
 // Errors of engine operations.
@@ -112,6 +117,7 @@ func New(cfg Config) (*Engine, error) {
 		now:           cfg.Now,
 		slots:         make(chan struct{}, cmp.Or(cfg.MaxRunning, 4)),
 		running:       make(map[string]*active),
+		subs:          make(map[*Subscription]struct{}),
 		templates:     cfg.Templates,
 		quota:         previewQuota{limit: cmp.Or(cfg.PreviewQuota, 100)},
 		previewLimits: DefaultPreviewLimits,
@@ -169,6 +175,7 @@ func (e *Engine) Close(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("engine: close: %w", context.Cause(ctx))
 	}
+	e.closeSubs()
 	if e.ownStore {
 		return e.store.Close()
 	}

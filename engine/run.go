@@ -73,12 +73,14 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 	}
 	runCtx, cancel := context.WithCancelCause(context.Background())
 	a := &active{cancel: cancel, done: make(chan struct{})}
+	a.sink = &sink{e: e, x: x, lastFlush: e.now()}
 	e.running[x.ID] = a
 	e.wg.Add(1)
 	e.mu.Unlock()
 
-	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits}
+	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits, Gate: &a.gate}
 	queued := x.Clone()
+	e.publish(event(EventQueued, queued))
 	go e.execute(runCtx, a, x, job)
 	if !o.wait {
 		return queued, nil
@@ -149,7 +151,7 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		a.cancel(nil)
 	}()
 	log := e.log.With("execution", x.ID, "task", x.TaskID)
-	s := &sink{e: e, x: x, lastFlush: e.now()}
+	s := a.sink
 
 	select {
 	case e.slots <- struct{}{}:
@@ -170,6 +172,7 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		return
 	}
 	log.Info("execution started", "trigger", x.Trigger)
+	e.publish(event(EventStarted, x))
 	stats, err := e.runner.Execute(ctx, job, s)
 	s.finish(stats, err)
 	log.Info("execution ended", "status", x.Status, "reason", x.Reason,
@@ -195,6 +198,7 @@ func (s *sink) Record(ctx context.Context, rec titan.Record) error {
 		return s.failed
 	}
 	s.batch = append(s.batch, rec)
+	s.e.publish(Event{Kind: EventRecord, ExecutionID: s.x.ID, TaskID: s.x.TaskID, Status: s.x.Status, Record: &rec})
 	if len(s.batch) >= s.e.batch || s.e.now().Sub(s.lastFlush) >= s.e.flushEvery {
 		return s.flush(ctx)
 	}
@@ -211,6 +215,7 @@ func (s *sink) Progress(st titan.Stats) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.x.Stats = st
+	s.e.publish(event(EventProgress, s.x))
 	if s.failed == nil && s.e.now().Sub(s.lastFlush) >= s.e.flushEvery {
 		_ = s.flush(context.Background())
 	}
@@ -251,6 +256,7 @@ func (s *sink) finish(stats titan.Stats, err error) {
 		s.e.log.Error("final checkpoint failed", "execution", s.x.ID, "err", cerr)
 	}
 	s.batch = nil
+	s.e.publish(event(EventFinished, s.x))
 }
 
 // outcome decides how an execution ends.

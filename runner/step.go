@@ -180,9 +180,15 @@ func (s *stepRun) run(ctx context.Context) {
 	for range s.concurrency {
 		wg.Go(func() {
 			for {
-				key, it, ok := s.next(ctx)
-				if !ok {
+				if s.x.job.Gate.Wait(ctx) != nil {
 					return
+				}
+				key, it, state := s.next(ctx)
+				switch state {
+				case over:
+					return
+				case paused:
+					continue
 				}
 				s.one(ctx, it)
 				s.finish(ctx, key)
@@ -198,14 +204,24 @@ func (s *stepRun) run(ctx context.Context) {
 	}
 }
 
-// next waits for an item to process; ok is false when the step's work is over.
-func (s *stepRun) next(ctx context.Context) (string, titan.Item, bool) {
+// The outcomes of next.
+const (
+	got    = iota // an item to process
+	over          // the step's work is over
+	paused        // the execution was paused: wait at the gate
+)
+
+// next waits for an item to process.
+func (s *stepRun) next(ctx context.Context) (string, titan.Item, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
 		if ctx.Err() != nil || s.stopped || s.fatal != nil {
 			s.cond.Broadcast()
-			return "", titan.Item{}, false
+			return "", titan.Item{}, over
+		}
+		if g := s.x.job.Gate; g != nil && g.Paused() {
+			return "", titan.Item{}, paused
 		}
 		key, it, ok, err := s.frontier.Next(ctx)
 		if err != nil {
@@ -215,11 +231,11 @@ func (s *stepRun) next(ctx context.Context) (string, titan.Item, bool) {
 		if ok {
 			s.inFlight++
 			s.cond.Broadcast() // room for upstream emitters
-			return key, it, true
+			return key, it, got
 		}
 		if s.inFlight == 0 && s.upstreamLeft == 0 {
 			s.cond.Broadcast() // wake the other idle workers: the work is over
-			return "", titan.Item{}, false
+			return "", titan.Item{}, over
 		}
 		s.cond.Wait()
 	}

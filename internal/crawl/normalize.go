@@ -110,7 +110,8 @@ func Normalize(u *url.URL, opts NormalizeOptions) (*url.URL, error) {
 // DefaultNormalizeOptions()), built without allocating a url.URL. Two URLs
 // have the same key exactly when they normalise to the same URL. When
 // Normalize rejects u (another scheme, no host, an invalid host), Key returns
-// u.String() unchanged, which never equals the key of an accepted URL. Crawls
+// u.String() unchanged, which for a URL from url.Parse never equals the key
+// of an accepted URL. Crawls
 // with their own NormalizeOptions should key on Normalize(u, opts).String().
 func Key(u *url.URL) string {
 	opts := NormalizeOptions{SortQuery: true, StripTracking: true}

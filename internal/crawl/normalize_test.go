@@ -44,6 +44,7 @@ func TestNormalize(t *testing.T) {
 		{"trailing dot", "http://example.com./", "http://example.com/"},
 		{"trailing dot and port", "http://Example.COM.:8080/", "http://example.com:8080/"},
 		{"idna", "http://Bücher.example/", "http://xn--bcher-kva.example/"},
+		{"idna trailing dot", "http://Bücher.example./", "http://xn--bcher-kva.example/"},
 		{"idna escaped", "http://b%C3%BCcher.example/", "http://xn--bcher-kva.example/"},
 		{"idna fullwidth", "http://ｅｘａｍｐｌｅ.com/", "http://example.com/"},
 		{"punycode uppercase", "http://XN--BCHER-KVA.example/", "http://xn--bcher-kva.example/"},

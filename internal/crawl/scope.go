@@ -70,8 +70,9 @@ type ScopeConfig struct {
 // Allow applies, in order:
 //
 //  1. the scheme must be http or https ("unsupported scheme");
-//  2. the host must be valid ("invalid host") and in the host scope of at
-//     least one seed under Kind ("out of scope (same_host)" and so on);
+//  2. the URL must have a valid host ("invalid host", also for "http:a",
+//     which has none) in the host scope of at least one seed under Kind
+//     ("out of scope (same_host)" and so on);
 //  3. the URL must match no ExcludePaths pattern ("excluded by
 //     exclude_paths[i]", naming the first that matches);
 //  4. when IncludePaths are given, it must match one of them ("not matched by

@@ -70,8 +70,8 @@ const (
 // Input starting with the gzip magic bytes 1f 8b is decompressed, whatever the
 // file was called. maxBytes caps the decompressed document (or the document,
 // when not compressed); DefaultSitemapMaxBytes when maxBytes <= 0. A larger
-// document fails with a *SitemapTooLargeError: it is never truncated, so a gzip
-// bomb costs at most maxBytes of reading and no more than a token of memory.
+// document fails with a *SitemapTooLargeError: it is never truncated, and a
+// gzip bomb costs at most maxBytes of decompression.
 //
 // The document is read as a stream of XML tokens. Element names match on their
 // local part, whatever their namespace or prefix, so the sitemaps.org
@@ -284,10 +284,12 @@ func notSitemapError(name string) error {
 // notSitemap is ErrNotSitemap naming the root element found.
 type notSitemap struct{ root string }
 
+// Error names the root element found.
 func (e *notSitemap) Error() string {
 	return ErrNotSitemap.Error() + ": root element <" + e.root + ">, want <urlset> or <sitemapindex>"
 }
 
+// Unwrap returns ErrNotSitemap.
 func (e *notSitemap) Unwrap() error { return ErrNotSitemap }
 
 // isAbsoluteHTTP reports whether s parses as an absolute http or https URL
