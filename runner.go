@@ -28,6 +28,21 @@ type Job struct {
 	// Gate, when not nil, pauses and resumes the execution: while it is paused
 	// the runner takes no new item.
 	Gate *Gate
+	// Inventory keeps the task's URL inventory, for steps whose input source is
+	// task_url_inventory or that add to it; nil when the store keeps none.
+	Inventory Inventory
+}
+
+// Inventory is a per-task URL inventory kept across executions: one step reads it
+// (input_source task_url_inventory), another adds the URLs it emits to it
+// (add_to_inventory), e.g. product URLs that accumulate run after run. Stores that
+// keep one implement it.
+type Inventory interface {
+	// AddToInventory adds urls to the task's inventory and returns how many were
+	// not in it yet.
+	AddToInventory(ctx context.Context, taskID string, urls []string) (int, error)
+	// Inventory returns the task's URLs in the order they were first added.
+	Inventory(ctx context.Context, taskID string) ([]string, error)
 }
 
 // A Sink receives an execution's output while it runs. Its methods are called from

@@ -165,6 +165,9 @@ type Step struct {
 	Limits       *Limits         `json:"limits,omitempty"`
 	Payload      map[string]any  `json:"payload,omitempty"`
 	OutputSchema json.RawMessage `json:"output_schema,omitempty"`
+	// AddToInventory adds the URL of each valid record of the step (its "url"
+	// field, else its source URL) to the task's URL inventory.
+	AddToInventory bool `json:"add_to_inventory,omitempty"`
 }
 
 // Steps returns the steps the task runs: its plan's steps, or one step named "main"

@@ -79,6 +79,9 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 	e.mu.Unlock()
 
 	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits, Gate: &a.gate}
+	if inv, ok := e.store.(titan.Inventory); ok {
+		job.Inventory = inv
+	}
 	queued := x.Clone()
 	e.publish(event(EventQueued, queued))
 	go e.execute(runCtx, a, x, job)

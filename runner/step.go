@@ -65,8 +65,22 @@ func (s *stepRun) seed(ctx context.Context) error {
 			return nil // a plan step after the first reads the step before it
 		}
 	case titan.InputStaticURLs:
+	case titan.InputURLInventory:
+		if s.x.job.Inventory == nil {
+			return fmt.Errorf("runner: task %q: step %s: input_source %q needs a store that keeps URL inventories", t.Name, s.step.ID, s.step.InputSource)
+		}
+		urls, err := s.x.job.Inventory.Inventory(ctx, t.ID)
+		if err != nil {
+			return fmt.Errorf("runner: task %q: step %s: read the URL inventory: %w", t.Name, s.step.ID, err)
+		}
+		for _, u := range urls {
+			if _, err := s.follow(ctx, titan.Item{URL: u}, false); err != nil {
+				return err
+			}
+		}
+		return nil
 	default:
-		return fmt.Errorf("runner: task %q: step %s: input_source %q is not supported by this version", t.Name, s.step.ID, s.step.InputSource)
+		return fmt.Errorf("runner: task %q: step %s: unknown input_source %q", t.Name, s.step.ID, s.step.InputSource)
 	}
 	if len(t.URLs) == 0 {
 		if a, ok := s.action.(titan.InputlessAction); ok && a.NeedsNoInput() {
@@ -350,6 +364,11 @@ func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 	if !rec.Valid() {
 		return nil // an invalid record is kept, but feeds no step
 	}
+	if s.step.AddToInventory {
+		if err := s.addToInventory(ctx, &rec); err != nil {
+			return err
+		}
+	}
 	for _, d := range s.downstream {
 		if err := d.feed(ctx, &rec); err != nil {
 			return err
@@ -359,6 +378,22 @@ func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 }
 
 func (e *emitter) Fetched() { e.s.pages.Add(1) }
+
+// addToInventory adds the record's URL to the task's URL inventory.
+func (s *stepRun) addToInventory(ctx context.Context, rec *titan.Record) error {
+	inv := s.x.job.Inventory
+	if inv == nil {
+		return fmt.Errorf("runner: step %s: add_to_inventory needs a store that keeps URL inventories", s.step.ID)
+	}
+	u := rec.URL
+	if du, ok := rec.Data["url"].(string); ok && du != "" {
+		u = du
+	}
+	if _, err := inv.AddToInventory(ctx, s.x.job.Task.ID, []string{u}); err != nil {
+		return fmt.Errorf("runner: step %s: add %s to the URL inventory: %w", s.step.ID, u, err)
+	}
+	return nil
+}
 
 func (e *emitter) Follow(ctx context.Context, it titan.Item) (bool, error) {
 	if it.Parent == "" {

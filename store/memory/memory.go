@@ -90,6 +90,13 @@ type Store struct {
 	execs    map[string]*execEntry
 	execList []*execEntry // ascending by (CreatedAt, seq): oldest first
 	execSeq  int64        // seq of the last execution created
+	inv      map[string]*inventory
+}
+
+// inventory is one task's URL inventory.
+type inventory struct {
+	urls []string
+	seen map[string]bool
 }
 
 type taskEntry struct {

@@ -1,0 +1,58 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/titanscrape/titan"
+)
+
+var _ titan.Inventory = (*Store)(nil)
+
+// AddToInventory adds urls to the URL inventory of task taskID and returns how many
+// were new. The task must exist.
+func (s *Store) AddToInventory(ctx context.Context, taskID string, urls []string) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.usable(ctx); err != nil {
+		return 0, err
+	}
+	if _, ok := s.tasks[taskID]; !ok {
+		return 0, fmt.Errorf("memory: task %q: %w", taskID, titan.ErrNotFound)
+	}
+	if s.inv == nil {
+		s.inv = make(map[string]*inventory)
+	}
+	inv := s.inv[taskID]
+	if inv == nil {
+		inv = &inventory{seen: make(map[string]bool)}
+		s.inv[taskID] = inv
+	}
+	added := 0
+	for _, u := range urls {
+		if !inv.seen[u] {
+			inv.seen[u] = true
+			inv.urls = append(inv.urls, u)
+			added++
+		}
+	}
+	return added, nil
+}
+
+// Inventory returns the URL inventory of task taskID in the order URLs were first
+// added; empty for a task that has none. The task must exist.
+func (s *Store) Inventory(ctx context.Context, taskID string) ([]string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	if _, ok := s.tasks[taskID]; !ok {
+		return nil, fmt.Errorf("memory: task %q: %w", taskID, titan.ErrNotFound)
+	}
+	if inv := s.inv[taskID]; inv != nil {
+		return slices.Clone(inv.urls), nil
+	}
+	return []string{}, nil
+}
