@@ -47,6 +47,7 @@ const (
 const (
 	SkipNoFollow         = "nofollow"
 	SkipBadURL           = "bad_url"
+	SkipNotFetchable     = "not_fetchable" // javascript:, mailto:, tel:, data:, #fragment links
 	SkipNotHTML          = "not_html"
 	SkipRedirectOutScope = "redirect_out_of_scope"
 	SkipRedirectSeen     = "redirect_duplicate"
@@ -75,8 +76,8 @@ type CrawlParams struct {
 	ExcludePaths []string `json:"exclude_paths,omitempty"`
 	MatchFullURL bool     `json:"match_full_url,omitempty"`
 	// ExtractPaths are RE2 regular expressions, matched like IncludePaths: in
-	// mode crawl, records are extracted only from pages that match one. Default:
-	// every page.
+	// mode crawl, records are extracted only from pages that match one; in mode
+	// map, only matching URLs are listed. Default: every page.
 	ExtractPaths []string `json:"extract_paths,omitempty"`
 	// LinkSelector is a CSS selector restricting which links are followed: links
 	// inside matching elements, or matching elements that are links themselves
@@ -257,7 +258,7 @@ func (c *crawler) Run(ctx context.Context, in *titan.Input, out titan.Emitter) e
 		if c.params.Mode == ModeMap {
 			// A seed is always fetched, but listed only when the scope allows it.
 			if u, err := c.normalize(it.URL); err == nil {
-				if ok, _ := c.scope.Allow(u); ok {
+				if ok, _ := c.scope.Allow(u); ok && c.extracts(u) {
 					if err := out.Emit(ctx, mapRecord(u.String(), 0)); err != nil {
 						return err
 					}
@@ -410,7 +411,7 @@ func (c *crawler) follow(ctx context.Context, doc *html.Node, base *url.URL, hea
 		}
 	}
 	if skipped > 0 {
-		out.Skip(SkipBadURL, skipped)
+		out.Skip(SkipNotFetchable, skipped)
 	}
 	for _, next := range head.next {
 		links = append(links, page.Link{URL: next})
@@ -435,7 +436,7 @@ func (c *crawler) follow(ctx context.Context, doc *html.Node, base *url.URL, hea
 		if err != nil {
 			return err
 		}
-		if accepted && c.params.Mode == ModeMap {
+		if accepted && c.params.Mode == ModeMap && c.extracts(u) {
 			if err := out.Emit(ctx, mapRecord(s, depth)); err != nil {
 				return err
 			}
@@ -571,7 +572,7 @@ func (c *crawler) sitemap(ctx context.Context, in *titan.Input, out titan.Emitte
 		if err != nil {
 			return err
 		}
-		if accepted && c.params.Mode == ModeMap {
+		if accepted && c.params.Mode == ModeMap && c.extracts(u) {
 			if err := out.Emit(ctx, mapRecord(s, 1)); err != nil {
 				return err
 			}

@@ -143,7 +143,7 @@ func TestCrawlOddLinks(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v\nwant %v", got, want)
 	}
-	if st.Skipped[runner.SkipDuplicate] != 2 || st.Skipped["bad_url"] != 5 {
+	if st.Skipped[runner.SkipDuplicate] != 2 || st.Skipped["not_fetchable"] != 5 {
 		t.Fatalf("skipped = %v", st.Skipped)
 	}
 }
