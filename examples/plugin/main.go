@@ -107,7 +107,7 @@ func run(ctx context.Context) error {
 			{ID: "discover", ActionType: titan.ActionCrawl,
 				Params: map[string]any{"mode": "map",
 					"include_paths": []any{`^/products(\?page=\d+)?$`, `^/product/`}, // follow listings and products
-					"extract_paths": []any{`^/product/`}}, // list products only
+					"extract_paths": []any{`^/product/`}},                            // list products only
 				Limits: &titan.Limits{MaxDepth: 3, MaxPages: 100}},
 			{ID: "offers", ActionType: "jsonld_offer", InputSource: titan.InputPreviousStep, From: []string{"discover"},
 				OutputSchema: json.RawMessage(offerSchema)},
