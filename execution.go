@@ -153,6 +153,9 @@ type Stats struct {
 	Bytes int64 `json:"bytes"`
 	// Pages counts pages fetched and processed successfully.
 	Pages int64 `json:"pages"`
+	// Accepted counts the page items accepted for processing: inputs and the
+	// URLs a crawl found, after deduplication and filtering (what max_pages caps).
+	Accepted int64 `json:"accepted,omitempty"`
 	// Retries counts requests that were retries of an earlier attempt.
 	Retries int64 `json:"retries"`
 	// ValidRecords and InvalidRecords count records by schema validity.

@@ -31,6 +31,12 @@ type Job struct {
 	// Inventory keeps the task's URL inventory, for steps whose input source is
 	// task_url_inventory or that add to it; nil when the store keeps none.
 	Inventory Inventory
+	// Frontier, when not nil, returns the frontier of each step, e.g. a durable
+	// one kept by the store; by default the runner keeps them in memory.
+	Frontier func(step string) Frontier
+	// Resume, when not nil, continues an interrupted execution: the frontiers
+	// hold its items (none is seeded again) and counting starts from these stats.
+	Resume *Stats
 }
 
 // Inventory is a per-task URL inventory kept across executions: one step reads it
@@ -49,7 +55,13 @@ type Inventory interface {
 // many goroutines; Record may block to apply backpressure and returns an error when
 // the output cannot be kept (the runner then stops the execution).
 type Sink interface {
-	Record(ctx context.Context, rec Record) error
+	// Record receives one record of the item with the given frontier key.
+	Record(ctx context.Context, item string, rec Record) error
+	// ItemDone says that the item with the frontier key of the step is processed
+	// and all its records were sent. A durable sink marks the item done in the
+	// same transaction that keeps its records, so that after a crash an item is
+	// either done with all its records kept, or processed again from scratch.
+	ItemDone(ctx context.Context, step, item string)
 	Error(ctx context.Context, err ExecError)
 	// Progress receives a snapshot of the stats now and then.
 	Progress(s Stats)

@@ -341,7 +341,9 @@ type cancelAfter struct {
 	cancel context.CancelFunc
 }
 
-func (c *cancelAfter) Record(ctx context.Context, rec titan.Record) error {
+func (c *cancelAfter) ItemDone(context.Context, string, string) {}
+
+func (c *cancelAfter) Record(ctx context.Context, _ string, rec titan.Record) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n--; c.n == 0 {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -51,6 +52,15 @@ type Config struct {
 	PreviewQuota int
 	// PreviewLimits bound preview runs; default DefaultPreviewLimits.
 	PreviewLimits *titan.Limits
+	// WorkerID names this engine in the leases of the executions it runs;
+	// default: the host name. Run one engine per WorkerID on a store: on start,
+	// Recover takes over the executions leased to its WorkerID, as the process
+	// that held them is gone.
+	WorkerID string
+	// LeaseTTL is how long a lease lasts without renewal; the engine renews
+	// every LeaseTTL/3. Default 30s. Another worker may take over an execution
+	// whose lease ran out.
+	LeaseTTL time.Duration
 }
 
 // Engine is the entry point of titan: tasks in, executions and results out. It is
@@ -66,6 +76,8 @@ type Engine struct {
 	slots         chan struct{} // one token per running execution
 	templates     *templates.Registry
 	previewLimits titan.Limits
+	worker        string
+	leaseTTL      time.Duration
 
 	mu      sync.Mutex
 	closed  bool
@@ -104,6 +116,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("engine: BatchSize must not be negative, got %d", cfg.BatchSize)
 	case cfg.FlushInterval < 0:
 		return nil, fmt.Errorf("engine: FlushInterval must not be negative, got %v", cfg.FlushInterval)
+	case cfg.LeaseTTL < 0:
+		return nil, fmt.Errorf("engine: LeaseTTL must not be negative, got %v", cfg.LeaseTTL)
 	case cfg.MaxRunning < 0:
 		return nil, fmt.Errorf("engine: MaxRunning must not be negative, got %d", cfg.MaxRunning)
 	}
@@ -121,6 +135,15 @@ func New(cfg Config) (*Engine, error) {
 		templates:     cfg.Templates,
 		quota:         previewQuota{limit: cmp.Or(cfg.PreviewQuota, 100)},
 		previewLimits: DefaultPreviewLimits,
+		worker:        cfg.WorkerID,
+		leaseTTL:      cmp.Or(cfg.LeaseTTL, 30*time.Second),
+	}
+	if e.worker == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return nil, fmt.Errorf("engine: WorkerID: %w", err)
+		}
+		e.worker = host
 	}
 	if cfg.PreviewLimits != nil {
 		e.previewLimits = *cfg.PreviewLimits

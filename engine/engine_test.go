@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,7 +22,13 @@ import (
 	"github.com/titanscrape/titan/titantest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv("TITAN_CRASH_CHILD") != "" {
+		crashChild()
+		return
+	}
+	goleak.VerifyTestMain(m)
+}
 
 const page = `<html><head><title>%[1]s</title></head><body>
 <h1 class="name">%[1]s</h1><span class="price">%[2]s</span></body></html>`

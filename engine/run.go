@@ -2,16 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/titanscrape/titan"
-	"github.com/titanscrape/titan/runner"
 )
 
 // RunOption adjusts one run.
@@ -55,40 +49,56 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 	if t.Status != titan.TaskActive {
 		return nil, fmt.Errorf("%w: task %s is %s", ErrTaskNotActive, id, t.Status)
 	}
+	now := e.now()
 	x := &titan.Execution{
 		TaskID:      t.ID,
 		TaskVersion: t.Version,
 		Status:      titan.StatusQueued,
 		Trigger:     o.trigger,
-		CreatedAt:   e.now(),
-	}
-	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		return nil, ErrClosed
+		CreatedAt:   now,
+		Lease:       &titan.Lease{Owner: e.worker, Until: now.Add(e.leaseTTL)},
 	}
 	if err := e.store.CreateExecution(ctx, x); err != nil {
-		e.mu.Unlock()
 		return nil, fmt.Errorf("engine: run task %s: %w", id, err)
 	}
-	runCtx, cancel := context.WithCancelCause(context.Background())
-	a := &active{cancel: cancel, done: make(chan struct{})}
-	a.sink = &sink{e: e, x: x, lastFlush: e.now()}
-	e.running[x.ID] = a
-	e.wg.Add(1)
-	e.mu.Unlock()
-
-	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits, Gate: &a.gate}
-	if inv, ok := e.store.(titan.Inventory); ok {
-		job.Inventory = inv
-	}
+	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits}
 	queued := x.Clone()
+	if err := e.start(x, job, false); err != nil {
+		return nil, err
+	}
 	e.publish(event(EventQueued, queued))
-	go e.execute(runCtx, a, x, job)
 	if !o.wait {
 		return queued, nil
 	}
 	return e.Wait(ctx, x.ID)
+}
+
+// start runs execution x of job on its own goroutine. With paused, it starts
+// behind a paused gate.
+func (e *Engine) start(x *titan.Execution, job *titan.Job, paused bool) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	runCtx, cancel := context.WithCancelCause(context.Background())
+	a := &active{cancel: cancel, done: make(chan struct{})}
+	a.sink = newSink(e, x)
+	if paused {
+		a.gate.Pause()
+	}
+	job.Gate = &a.gate
+	if inv, ok := e.store.(titan.Inventory); ok {
+		job.Inventory = inv
+	}
+	if fs, ok := e.store.(titan.FrontierStore); ok {
+		job.Frontier = func(step string) titan.Frontier { return fs.Frontier(x.ID, step) }
+		a.sink.durable = fs
+	}
+	e.running[x.ID] = a
+	e.wg.Add(1)
+	go e.execute(runCtx, a, x, job)
+	return nil
 }
 
 // Stop cancels a running or queued execution of this engine. It ends cancelled, with
@@ -155,6 +165,8 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 	}()
 	log := e.log.With("execution", x.ID, "task", x.TaskID)
 	s := a.sink
+	stopRenew := e.renewLease(ctx, x.ID)
+	defer stopRenew()
 
 	select {
 	case e.slots <- struct{}{}:
@@ -164,7 +176,13 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		return
 	}
 	s.mu.Lock()
-	err := x.Transition(titan.StatusRunning, "", e.now())
+	var err error
+	if x.Status == titan.StatusQueued {
+		err = x.Transition(titan.StatusRunning, "", e.now())
+	}
+	if err == nil && a.gate.Paused() && x.Status == titan.StatusRunning {
+		err = x.Transition(titan.StatusPaused, "paused", e.now())
+	}
 	if err == nil {
 		err = e.store.Checkpoint(context.WithoutCancel(ctx), x, nil)
 	}
@@ -174,7 +192,7 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		s.finish(titan.Stats{}, err)
 		return
 	}
-	log.Info("execution started", "trigger", x.Trigger)
+	log.Info("execution started", "trigger", x.Trigger, "resumed", job.Resume != nil)
 	e.publish(event(EventStarted, x))
 	stats, err := e.runner.Execute(ctx, job, s)
 	s.finish(stats, err)
@@ -182,123 +200,25 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		"records", x.Stats.Records(), "errors", x.Stats.Errors)
 }
 
-// sink collects an execution's output and checkpoints it in batches. Its mutex
-// serialises the workers' calls; a full batch is written while holding it, which
-// holds the workers back: the store's speed bounds the memory an execution uses.
-type sink struct {
-	e         *Engine
-	mu        sync.Mutex
-	x         *titan.Execution
-	batch     []titan.Record
-	lastFlush time.Time
-	failed    error // a checkpoint failed: the execution cannot keep its output
-}
-
-func (s *sink) Record(ctx context.Context, rec titan.Record) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.failed != nil {
-		return s.failed
-	}
-	s.batch = append(s.batch, rec)
-	s.e.publish(Event{Kind: EventRecord, ExecutionID: s.x.ID, TaskID: s.x.TaskID, Status: s.x.Status, Record: &rec})
-	if len(s.batch) >= s.e.batch || s.e.now().Sub(s.lastFlush) >= s.e.flushEvery {
-		return s.flush(ctx)
-	}
-	return nil
-}
-
-func (s *sink) Error(ctx context.Context, err titan.ExecError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.x.AddError(err)
-}
-
-func (s *sink) Progress(st titan.Stats) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.x.Stats = st
-	s.e.publish(event(EventProgress, s.x))
-	if s.failed == nil && s.e.now().Sub(s.lastFlush) >= s.e.flushEvery {
-		_ = s.flush(context.Background())
-	}
-}
-
-// flush checkpoints the batch and the execution's state; s.mu must be held.
-func (s *sink) flush(ctx context.Context) error {
-	if err := s.e.store.Checkpoint(context.WithoutCancel(ctx), s.x, s.batch); err != nil {
-		s.failed = fmt.Errorf("engine: execution %s: checkpoint: %w", s.x.ID, err)
-		return s.failed
-	}
-	s.batch = s.batch[:0]
-	s.lastFlush = s.e.now()
-	return nil
-}
-
-// finish moves the execution to its terminal status and writes the last batch with it.
-func (s *sink) finish(stats titan.Stats, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	kept := s.x.Stats.ErrorsByClass
-	s.x.Stats = stats
-	if stats.ErrorsByClass == nil {
-		s.x.Stats.ErrorsByClass = kept
-	}
-	if err == nil {
-		err = s.failed
-	}
-	status, reason := outcome(stats, err)
-	if err != nil && status == titan.StatusFailed {
-		s.x.AddError(titan.NewExecError(err, "", "", s.e.now()))
-	}
-	if terr := s.x.Transition(status, reason, s.e.now()); terr != nil {
-		s.e.log.Error("execution cannot end", "execution", s.x.ID, "err", terr)
-		return
-	}
-	if cerr := s.e.store.Checkpoint(context.Background(), s.x, s.batch); cerr != nil {
-		s.e.log.Error("final checkpoint failed", "execution", s.x.ID, "err", cerr)
-	}
-	s.batch = nil
-	s.e.publish(event(EventFinished, s.x))
-}
-
-// outcome decides how an execution ends.
-func outcome(st titan.Stats, err error) (titan.ExecutionStatus, string) {
-	switch {
-	case errors.Is(err, ErrStopped):
-		return titan.StatusCancelled, "stopped"
-	case errors.Is(err, errShutdown):
-		return titan.StatusCancelled, "engine closed"
-	case errors.Is(err, runner.ErrTimeout):
-		return titan.StatusFailed, "timeout: " + err.Error()
-	case err != nil:
-		return titan.StatusFailed, err.Error()
-	case st.Errors > 0 && st.Pages == 0 && st.Records() == 0:
-		return titan.StatusFailed, "every input failed: " + describeErrors(st)
-	case st.Errors > 0 || st.InvalidRecords > 0:
-		var parts []string
-		if st.Errors > 0 {
-			parts = append(parts, describeErrors(st))
+// renewLease keeps the engine's lease on execution id alive until the returned
+// function is called.
+func (e *Engine) renewLease(ctx context.Context, id string) func() {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(e.leaseTTL / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := e.store.RenewLease(ctx, id, e.worker, e.leaseTTL); err != nil && ctx.Err() == nil {
+					e.log.Warn("lease not renewed", "execution", id, "err", err)
+				}
+			}
 		}
-		if st.InvalidRecords > 0 {
-			parts = append(parts, fmt.Sprintf("%d of %d records invalid", st.InvalidRecords, st.Records()))
-		}
-		return titan.StatusCompletedWithErrors, strings.Join(parts, "; ")
-	}
-	return titan.StatusCompleted, fmt.Sprintf("%d pages, %d records", st.Pages, st.Records())
+	}()
+	return func() { cancel(); <-done }
 }
-
-// describeErrors says e.g. "3 errors (http: 2, robots: 1)".
-func describeErrors(st titan.Stats) string {
-	var parts []string
-	for _, c := range slices.Sorted(maps.Keys(st.ErrorsByClass)) {
-		parts = append(parts, fmt.Sprintf("%s: %d", c, st.ErrorsByClass[c]))
-	}
-	noun := "errors"
-	if st.Errors == 1 {
-		noun = "error"
-	}
-	return fmt.Sprintf("%d %s (%s)", st.Errors, noun, strings.Join(parts, ", "))
-}
-
-func isConflict(err error) bool { return errors.Is(err, titan.ErrConflict) }

@@ -72,9 +72,11 @@ func (r *Runner) Execute(ctx context.Context, job *titan.Job, sink titan.Sink) (
 		ctx, cancel = context.WithTimeoutCause(ctx, time.Duration(maxDuration)*time.Second, ErrTimeout)
 		defer cancel()
 	}
-	for _, s := range x.steps {
-		if err := s.seed(ctx); err != nil {
-			return x.stats(), err
+	if job.Resume == nil {
+		for _, s := range x.steps {
+			if err := s.seed(ctx); err != nil {
+				return x.stats(), err
+			}
 		}
 	}
 	done := make(chan struct{}, len(x.steps))
@@ -125,11 +127,22 @@ func (r *Runner) newStep(x *execution, step *titan.Step) (*stepRun, error) {
 		limits:      limits,
 		schema:      sc,
 		action:      action,
-		frontier:    NewMemoryFrontier(),
 		concurrency: cmpOr(limits.Concurrency, r.concurrency),
 		log:         r.log.With("execution", x.job.ExecutionID, "task", x.job.Task.ID, "step", step.ID),
 	}
 	s.cond.L = &s.mu
+	if x.job.Frontier != nil {
+		s.frontier = x.job.Frontier(step.ID)
+	} else {
+		s.frontier = NewMemoryFrontier()
+	}
+	if prev := x.job.Resume; prev != nil {
+		st := *prev
+		if x.job.Task.ExecutionPlan != nil && len(x.job.Task.Steps()) > 1 {
+			st = prev.Steps[step.ID]
+		}
+		s.resumeFrom(st)
+	}
 	return s, nil
 }
 
@@ -190,12 +203,18 @@ func (x *execution) progress() {
 func (x *execution) stats() titan.Stats {
 	fs := x.session.Stats()
 	total := titan.Stats{Requests: fs.Requests, Bytes: fs.Bytes, Retries: fs.Retries}
+	if prev := x.job.Resume; prev != nil {
+		total.Requests += prev.Requests
+		total.Bytes += prev.Bytes
+		total.Retries += prev.Retries
+	}
 	if len(x.steps) > 1 {
 		total.Steps = make(map[string]titan.Stats, len(x.steps))
 	}
 	for _, s := range x.steps {
 		st := s.stats()
 		total.Pages += st.Pages
+		total.Accepted += st.Accepted
 		total.ValidRecords += st.ValidRecords
 		total.InvalidRecords += st.InvalidRecords
 		total.Errors += st.Errors

@@ -166,9 +166,10 @@ func chain(n int) (*runner.Runner, *titan.Task, *atomic.Int64, error) {
 // discard is a Sink that keeps nothing.
 type discard struct{}
 
-func (discard) Record(context.Context, titan.Record) error { return nil }
-func (discard) Error(context.Context, titan.ExecError)     {}
-func (discard) Progress(titan.Stats)                       {}
+func (discard) Record(context.Context, string, titan.Record) error { return nil }
+func (discard) ItemDone(context.Context, string, string)           {}
+func (discard) Error(context.Context, titan.ExecError)             {}
+func (discard) Progress(titan.Stats)                               {}
 
 func TestPlanBuffersAreBounded(t *testing.T) {
 	r, task, peak, err := chain(10000)

@@ -42,7 +42,7 @@ type stepRun struct {
 	cond         sync.Cond
 	inFlight     int
 	upstreamLeft int   // upstream steps still running
-	accepted     int   // page items accepted, for max_pages
+	accepted     int64 // page items accepted, for max_pages
 	stopped      bool  // max_items reached: take no new item
 	fatal        error // the frontier failed: the step cannot go on
 	errs         int64
@@ -120,7 +120,7 @@ func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done boo
 	case s.limits.MaxDepth > 0 && it.Depth > s.limits.MaxDepth:
 		s.skip(SkipMaxDepth, 1)
 		return false, nil
-	case page && !done && s.limits.MaxPages > 0 && s.accepted >= s.limits.MaxPages:
+	case page && !done && s.limits.MaxPages > 0 && s.accepted >= int64(s.limits.MaxPages):
 		// Mark it seen, so a later offer of the same URL counts as a duplicate.
 		if ok, err := s.frontier.Add(ctx, key, it, true); err != nil || !ok {
 			s.skip(SkipDuplicate, 1)
@@ -204,7 +204,7 @@ func (s *stepRun) run(ctx context.Context) {
 				case paused:
 					continue
 				}
-				s.one(ctx, it)
+				s.one(ctx, key, it)
 				s.finish(ctx, key)
 			}
 		})
@@ -255,14 +255,15 @@ func (s *stepRun) next(ctx context.Context) (string, titan.Item, int) {
 	}
 }
 
-// finish records that the item with key is done.
+// finish records that the item with key is done: the sink marks it done in the
+// frontier together with its records. An item cut short by cancellation is not
+// done: a resumed execution processes it again.
 func (s *stepRun) finish(ctx context.Context, key string) {
-	err := s.frontier.Done(context.WithoutCancel(ctx), key)
+	if ctx.Err() == nil {
+		s.x.sink.ItemDone(ctx, s.step.ID, key)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err != nil && s.fatal == nil {
-		s.fatal = fmt.Errorf("runner: step %s: frontier: %w", s.step.ID, err)
-	}
 	s.inFlight--
 	if s.inFlight == 0 {
 		s.cond.Broadcast()
@@ -270,7 +271,7 @@ func (s *stepRun) finish(ctx context.Context, key string) {
 }
 
 // one runs the action on one item and records its failure, if any.
-func (s *stepRun) one(ctx context.Context, it titan.Item) {
+func (s *stepRun) one(ctx context.Context, key string, it titan.Item) {
 	in := &titan.Input{
 		Task:    s.x.job.Task,
 		Step:    s.step,
@@ -281,7 +282,7 @@ func (s *stepRun) one(ctx context.Context, it titan.Item) {
 		Secrets: s.x.job.Secrets,
 		Logger:  s.log,
 	}
-	err := safeRun(ctx, s.action, in, &emitter{s: s, item: &it})
+	err := safeRun(ctx, s.action, in, &emitter{s: s, key: key, item: &it})
 	if err != nil && ctx.Err() == nil && !errors.Is(err, errMaxItems) {
 		e := titan.NewExecError(err, s.step.ID, it.URL, time.Now())
 		s.mu.Lock()
@@ -314,6 +315,7 @@ func (s *stepRun) stats() titan.Stats {
 	defer s.mu.Unlock()
 	return titan.Stats{
 		Pages:          s.pages.Load(),
+		Accepted:       s.accepted,
 		ValidRecords:   s.valid.Load(),
 		InvalidRecords: s.invalid.Load(),
 		Skipped:        maps.Clone(s.skipped),
@@ -322,9 +324,22 @@ func (s *stepRun) stats() titan.Stats {
 	}
 }
 
+// resumeFrom continues the counters of an interrupted run of the step.
+func (s *stepRun) resumeFrom(st titan.Stats) {
+	s.pages.Store(st.Pages)
+	s.valid.Store(st.ValidRecords)
+	s.invalid.Store(st.InvalidRecords)
+	s.ids.Store(st.ValidRecords + st.InvalidRecords)
+	s.accepted = st.Accepted
+	s.errs = st.Errors
+	s.byClass = maps.Clone(st.ErrorsByClass)
+	s.skipped = maps.Clone(st.Skipped)
+}
+
 // emitter is the titan.Emitter of one item.
 type emitter struct {
 	s    *stepRun
+	key  string // the item's frontier key
 	item *titan.Item
 }
 
@@ -358,7 +373,7 @@ func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 	} else {
 		s.invalid.Add(1)
 	}
-	if err := s.x.sink.Record(ctx, rec); err != nil {
+	if err := s.x.sink.Record(ctx, e.key, rec); err != nil {
 		return err
 	}
 	if !rec.Valid() {

@@ -163,7 +163,7 @@ type collector struct {
 	errors  []titan.ExecError
 }
 
-func (c *collector) Record(_ context.Context, rec titan.Record) error {
+func (c *collector) Record(_ context.Context, _ string, rec titan.Record) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	rec.Seq = int64(len(c.records) + 1)
@@ -178,3 +178,5 @@ func (c *collector) Error(_ context.Context, e titan.ExecError) {
 }
 
 func (c *collector) Progress(titan.Stats) {}
+
+func (c *collector) ItemDone(context.Context, string, string) {}

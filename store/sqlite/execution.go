@@ -200,6 +200,13 @@ type recordDoc struct {
 // titan.Store for the rules. It writes Seq and ExecutionID back into the
 // elements of recs once the transaction has committed.
 func (s *Store) Checkpoint(ctx context.Context, e *titan.Execution, recs []titan.Record) error {
+	return s.CheckpointDone(ctx, e, recs, nil)
+}
+
+// CheckpointDone is Checkpoint that also marks the frontier items done (see
+// Frontier), in the same transaction: the records of an item and the mark that
+// it is done are kept together or not at all.
+func (s *Store) CheckpointDone(ctx context.Context, e *titan.Execution, recs []titan.Record, done []titan.FrontierKey) error {
 	if e == nil {
 		return errors.New("sqlite: checkpoint: execution is nil")
 	}
@@ -254,6 +261,14 @@ func (s *Store) Checkpoint(ctx context.Context, e *titan.Execution, recs []titan
 		}
 		if err := s.insertRecords(ctx, tx, c.ID, last, docs); err != nil {
 			return fmt.Errorf("insert records: %w", err)
+		}
+		if len(done) > 0 {
+			mark := tx.StmtContext(ctx, s.stmts.frontierDone)
+			for _, k := range done {
+				if _, err := mark.ExecContext(ctx, c.ID, k.Step, k.Key); err != nil {
+					return fmt.Errorf("mark %s item %q done: %w", k.Step, k.Key, err)
+				}
+			}
 		}
 		leaseOwner, leaseUntil := leaseColumns(c.Lease)
 		_, err = tx.StmtContext(ctx, s.stmts.checkpointWrite).ExecContext(ctx,

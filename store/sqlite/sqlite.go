@@ -98,7 +98,11 @@ type Store struct {
 }
 
 // Statically check that Store implements titan.Store.
-var _ titan.Store = (*Store)(nil)
+var (
+	_ titan.Store         = (*Store)(nil)
+	_ titan.FrontierStore = (*Store)(nil)
+	_ titan.Inventory     = (*Store)(nil)
+)
 
 // Open opens the SQLite database at path, creating the file if it is missing,
 // and migrates its schema to the version this package knows. A database
