@@ -58,14 +58,15 @@ func FormatOf(path string) (Format, error) {
 func Export(w io.Writer, f Format, columns []string, records iter.Seq2[Record, error]) error {
 	switch f {
 	case FormatJSON, FormatJSONL:
-		return exportJSON(w, f == FormatJSON, records)
+		return writeJSON(w, f == FormatJSON, records)
 	case FormatCSV:
 		return exportCSV(w, columns, records)
 	}
 	return fmt.Errorf("titan: unknown export format %q", f)
 }
 
-func exportJSON(w io.Writer, array bool, records iter.Seq2[Record, error]) error {
+// writeJSON writes values as a JSON array or as JSON lines.
+func writeJSON[T any](w io.Writer, array bool, values iter.Seq2[T, error]) error {
 	bw := bufio.NewWriter(w)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -76,13 +77,13 @@ func exportJSON(w io.Writer, array bool, records iter.Seq2[Record, error]) error
 		sep = ",\n"
 	}
 	n := 0
-	for rec, err := range records {
+	for v, err := range values {
 		if err != nil {
 			return err
 		}
 		buf.Reset()
-		if err := enc.Encode(rec); err != nil {
-			return fmt.Errorf("titan: export record %d: %w", rec.Seq, err)
+		if err := enc.Encode(v); err != nil {
+			return fmt.Errorf("titan: export item %d: %w", n+1, err)
 		}
 		if array {
 			if n > 0 {
@@ -173,6 +174,15 @@ func exportCSV(w io.Writer, columns []string, records iter.Seq2[Record, error]) 
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// writeCSV writes rows as CSV.
+func writeCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("titan: export CSV: %w", err)
+	}
+	return nil
 }
 
 // pageField returns a page format by name, or nil when it is absent.

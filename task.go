@@ -113,6 +113,9 @@ type Task struct {
 	// ExecutionPlan makes a multi-step task; it replaces the top-level action fields.
 	ExecutionPlan *Plan `json:"execution_plan,omitempty"`
 
+	// Webhooks are notified of the task's execution events.
+	Webhooks []Webhook `json:"webhooks,omitempty"`
+
 	// Labels are free-form key/value pairs for filtering.
 	Labels map[string]string `json:"labels,omitempty"`
 	// Status is the lifecycle status; the store sets active on creation.

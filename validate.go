@@ -119,6 +119,20 @@ func (v *validator) task(t *Task) {
 			v.add(fmt.Sprintf("proxy_locations[%d]", i), "%q is not a two-letter country code such as \"US\"", c)
 		}
 	}
+	for i, w := range t.Webhooks {
+		path := fmt.Sprintf("webhooks[%d]", i)
+		if err := CheckURL(w.URL); err != nil {
+			v.add(path+".url", "%v", err)
+		}
+		if w.Secret == "" {
+			v.add(path+".secret", "is required: deliveries are signed with it")
+		}
+		for j, ev := range w.Events {
+			if ev != WebhookFinished && ev != WebhookChanges {
+				v.add(fmt.Sprintf("%s.events[%d]", path, j), "unknown event %q (want %q or %q)", ev, WebhookFinished, WebhookChanges)
+			}
+		}
+	}
 	if t.TemplateID != "" && t.TemplateSlug != "" {
 		v.add("template_slug", "set template_id or template_slug, not both")
 	}

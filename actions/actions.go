@@ -7,7 +7,9 @@ import "github.com/titanscrape/titan"
 // Builtins returns a new registry of the built-in actions, keyed by type.
 func Builtins() map[titan.ActionType]titan.Action {
 	return map[titan.ActionType]titan.Action{
-		titan.ActionScrape: Scrape{},
-		titan.ActionCrawl:  Crawl{},
+		titan.ActionScrape:  Scrape{},
+		titan.ActionCrawl:   Crawl{},
+		titan.ActionAPICall: APICall{},
+		titan.ActionSearch:  Search{},
 	}
 }

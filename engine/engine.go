@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -57,6 +58,12 @@ type Config struct {
 	// Recover takes over the executions leased to its WorkerID, as the process
 	// that held them is gone.
 	WorkerID string
+	// WebhookClient sends webhook deliveries; default: a client with a 30s timeout.
+	WebhookClient *http.Client
+	// WebhookAttempts caps the attempts of one delivery; default 4. Retries wait
+	// WebhookBackoff (default 1s), doubling each time.
+	WebhookAttempts int
+	WebhookBackoff  time.Duration
 	// LeaseTTL is how long a lease lasts without renewal; the engine renews
 	// every LeaseTTL/3. Default 30s. Another worker may take over an execution
 	// whose lease ran out.
@@ -78,6 +85,13 @@ type Engine struct {
 	previewLimits titan.Limits
 	worker        string
 	leaseTTL      time.Duration
+	base          context.Context // cancelled by Close: webhook deliveries
+	cancelBase    context.CancelFunc
+	hookClient    *http.Client
+	hookAttempts  int
+	hookBackoff   time.Duration
+	hookMu        sync.Mutex
+	deliveries    map[string][]Delivery
 
 	mu      sync.Mutex
 	closed  bool
@@ -137,7 +151,12 @@ func New(cfg Config) (*Engine, error) {
 		previewLimits: DefaultPreviewLimits,
 		worker:        cfg.WorkerID,
 		leaseTTL:      cmp.Or(cfg.LeaseTTL, 30*time.Second),
+		hookClient:    cmp.Or(cfg.WebhookClient, &http.Client{Timeout: 30 * time.Second}),
+		hookAttempts:  cmp.Or(cfg.WebhookAttempts, 4),
+		hookBackoff:   cmp.Or(cfg.WebhookBackoff, time.Second),
+		deliveries:    make(map[string][]Delivery),
 	}
+	e.base, e.cancelBase = context.WithCancel(context.Background())
 	if e.worker == "" {
 		host, err := os.Hostname()
 		if err != nil {
@@ -179,7 +198,7 @@ func (e *Engine) Store() titan.Store { return e.store }
 
 // Close stops the engine: new calls fail with ErrClosed, running executions are
 // cancelled (they end cancelled, with their results so far kept) and Close waits
-// for them until ctx is done. It closes the store if the engine created it.
+// for them, and for the webhook deliveries of ended executions, until ctx is done. It closes the store if the engine created it.
 func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Lock()
 	if e.closed {
@@ -195,7 +214,9 @@ func (e *Engine) Close(ctx context.Context) error {
 	go func() { e.wg.Wait(); close(done) }()
 	select {
 	case <-done:
+		e.cancelBase()
 	case <-ctx.Done():
+		e.cancelBase() // stop webhook deliveries in progress
 		return fmt.Errorf("engine: close: %w", context.Cause(ctx))
 	}
 	e.closeSubs()

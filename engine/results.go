@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/titanscrape/titan"
-	"github.com/titanscrape/titan/schema"
 )
 
 // resultsPage is how many records Records reads from the store at a time.
@@ -41,19 +40,9 @@ func (e *Engine) Records(ctx context.Context, id string) iter.Seq2[titan.Record,
 // the output schema of the task version that ran, in declared order (see
 // titan.Export).
 func (e *Engine) Export(ctx context.Context, id string, w io.Writer, f titan.Format) error {
-	x, err := e.store.GetExecution(ctx, id)
+	columns, err := e.columns(ctx, id)
 	if err != nil {
 		return err
-	}
-	t, err := e.store.GetTask(ctx, x.TaskID)
-	if err != nil {
-		return err
-	}
-	var columns []string
-	if steps := t.Steps(); len(steps[0].OutputSchema) > 0 {
-		if sc, err := schema.Compile(steps[0].OutputSchema); err == nil {
-			columns = sc.Columns()
-		}
 	}
 	return titan.Export(w, f, columns, e.Records(ctx, id))
 }

@@ -196,6 +196,7 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 	e.publish(event(EventStarted, x))
 	stats, err := e.runner.Execute(ctx, job, s)
 	s.finish(stats, err)
+	e.notify(job.Task, x.Clone())
 	log.Info("execution ended", "status", x.Status, "reason", x.Reason,
 		"records", x.Stats.Records(), "errors", x.Stats.Errors)
 }

@@ -62,7 +62,7 @@ type Result struct {
 type Crawler func(ctx context.Context, o Options) (Result, error)
 
 // Names lists the crawlers in the order the benchmark runs them.
-var Names = []string{"titan", "baseline", "colly"}
+func Names() []string { return []string{"titan", "baseline", "colly"} }
 
 // ByName returns the crawler called name.
 func ByName(name string) (Crawler, error) {
@@ -90,7 +90,7 @@ func NewTransport(c int) *http.Transport {
 	}
 }
 
-// Follow reports whether a crawl follows u: the same host as base and a path
+// follow reports whether a crawl follows u: the same host as base and a path
 // and query that match ListingPattern or ProductPattern.
 func follow(u, base *url.URL) bool {
 	if u.Scheme != base.Scheme || u.Host != base.Host {

@@ -21,7 +21,7 @@ func TestCrawlersExtractEveryProduct(t *testing.T) {
 	}
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
-	for _, name := range crawlers.Names {
+	for _, name := range crawlers.Names() {
 		t.Run(name, func(t *testing.T) {
 			s.Reset()
 			crawl, err := crawlers.ByName(name)

@@ -63,7 +63,7 @@ func Titan(ctx context.Context, o Options) (Result, error) {
 // so titan's memory is the crawl's own.
 type countingSink struct{ check *checker }
 
-func (s *countingSink) Record(_ context.Context, rec titan.Record) error {
+func (s *countingSink) Record(_ context.Context, _ string, rec titan.Record) error {
 	if !rec.Valid() {
 		s.check.reject(fmt.Sprintf("%s: invalid record: %v", rec.URL, rec.Errors))
 		return nil
@@ -77,6 +77,8 @@ func (s *countingSink) Record(_ context.Context, rec titan.Record) error {
 	s.check.add(r)
 	return nil
 }
+
+func (s *countingSink) ItemDone(context.Context, string, string) {}
 
 func (s *countingSink) Error(_ context.Context, e titan.ExecError) {
 	s.check.fail(e.URL, fmt.Errorf("%s: %s", e.Class, e.Message))

@@ -79,6 +79,7 @@ type Site struct {
 	bufs  sync.Pool // *bytes.Buffer
 
 	inFlight, peak atomic.Int64
+	busy           atomic.Int64 // nanoseconds spent handling requests, summed
 	requests       atomic.Int64
 	products       []atomic.Int32 // requests per product page, by ID-1
 	listings       []atomic.Int32 // requests per listing page, by page-1
@@ -122,11 +123,15 @@ type Stats struct {
 	OffScope     int64 `json:"off_scope"`      // requests for anything but robots.txt, listings and products
 	MaxPerURL    int64 `json:"max_per_url"`    // most requests for one URL
 	PeakInFlight int64 `json:"peak_in_flight"` // most requests being handled at once
+	// Busy is the time spent handling requests, latency included, summed over
+	// requests: divided by the wall time of a crawl it is the mean number of
+	// requests in flight.
+	Busy time.Duration `json:"busy"`
 }
 
 // Stats returns the counts so far.
 func (s *Site) Stats() Stats {
-	st := Stats{Requests: s.requests.Load(), PeakInFlight: s.peak.Load()}
+	st := Stats{Requests: s.requests.Load(), PeakInFlight: s.peak.Load(), Busy: time.Duration(s.busy.Load())}
 	add := func(n int64, offScope bool) {
 		if n == 0 {
 			return
@@ -163,6 +168,7 @@ func (s *Site) Stats() Stats {
 func (s *Site) Reset() {
 	s.requests.Store(0)
 	s.peak.Store(0)
+	s.busy.Store(0)
 	s.robots.Store(0)
 	for i := range s.listings {
 		s.listings[i].Store(0)
@@ -177,8 +183,12 @@ func (s *Site) Reset() {
 
 func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	start := time.Now()
 	n := s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
+	defer func() {
+		s.inFlight.Add(-1)
+		s.busy.Add(int64(time.Since(start)))
+	}()
 	for {
 		p := s.peak.Load()
 		if n <= p || s.peak.CompareAndSwap(p, n) {

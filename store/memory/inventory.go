@@ -56,3 +56,20 @@ func (s *Store) Inventory(ctx context.Context, taskID string) ([]string, error) 
 	}
 	return []string{}, nil
 }
+
+// TaskVersion returns version v of task id, as it was stored then.
+func (s *Store) TaskVersion(ctx context.Context, id string, v int) (*titan.Task, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	e, ok := s.tasks[id]
+	if !ok {
+		return nil, fmt.Errorf("memory: task %q: %w", id, titan.ErrNotFound)
+	}
+	if v < 1 || v > len(e.versions) {
+		return nil, fmt.Errorf("memory: task %q has no version %d: %w", id, v, titan.ErrNotFound)
+	}
+	return copyTask(e.versions[v-1])
+}

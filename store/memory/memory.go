@@ -100,8 +100,9 @@ type inventory struct {
 }
 
 type taskEntry struct {
-	pos  int
-	task *titan.Task
+	pos      int
+	task     *titan.Task
+	versions []*titan.Task // every version, versions[v-1] is version v
 }
 
 type execEntry struct {
@@ -168,7 +169,7 @@ func (s *Store) CreateTask(ctx context.Context, t *titan.Task) error {
 	c.Version = 1
 	c.Status = cmp.Or(c.Status, titan.TaskActive)
 	c.CreatedAt, c.UpdatedAt = now, now
-	e := &taskEntry{pos: len(s.taskList), task: c}
+	e := &taskEntry{pos: len(s.taskList), task: c, versions: []*titan.Task{c}}
 	s.tasks[c.ID] = e
 	s.taskList = append(s.taskList, e)
 
@@ -290,6 +291,7 @@ func (s *Store) UpdateTask(ctx context.Context, t *titan.Task) error {
 	c.CreatedAt = old.CreatedAt
 	c.UpdatedAt = s.now()
 	e.task = c
+	e.versions = append(e.versions, c)
 
 	t.Version, t.Status, t.CreatedAt, t.UpdatedAt = c.Version, c.Status, c.CreatedAt, c.UpdatedAt
 	return nil
