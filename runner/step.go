@@ -74,7 +74,8 @@ func (s *stepRun) seed(ctx context.Context) error {
 			return fmt.Errorf("runner: task %q: step %s: read the URL inventory: %w", t.Name, s.step.ID, err)
 		}
 		for _, u := range urls {
-			if _, err := s.follow(ctx, titan.Item{URL: u}, false); err != nil {
+			it := titan.Item{URL: u}
+			if _, err := s.offer(ctx, s.key(it), it, false, true); err != nil {
 				return err
 			}
 		}
@@ -84,12 +85,13 @@ func (s *stepRun) seed(ctx context.Context) error {
 	}
 	if len(t.URLs) == 0 {
 		if a, ok := s.action.(titan.InputlessAction); ok && a.NeedsNoInput() {
-			_, err := s.follow(ctx, titan.Item{}, false)
+			_, err := s.offer(ctx, s.key(titan.Item{}), titan.Item{}, false, true)
 			return err
 		}
 	}
 	for _, u := range t.URLs {
-		if _, err := s.follow(ctx, titan.Item{URL: u}, false); err != nil {
+		it := titan.Item{URL: u}
+		if _, err := s.offer(ctx, s.key(it), it, false, true); err != nil {
 			return err
 		}
 	}
@@ -108,11 +110,12 @@ func (s *stepRun) key(it titan.Item) string {
 
 // follow offers an item to the frontier, applying max_depth and max_pages.
 func (s *stepRun) follow(ctx context.Context, it titan.Item, done bool) (bool, error) {
-	return s.offer(ctx, s.key(it), it, done)
+	return s.offer(ctx, s.key(it), it, done, false)
 }
 
-// offer is follow with the item's key.
-func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done bool) (bool, error) {
+// offer is follow with the item's key. A seed (the step's own input) counts
+// towards max_pages but is never refused by it.
+func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done, seed bool) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	page := it.Kind == ""
@@ -120,7 +123,7 @@ func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done boo
 	case s.limits.MaxDepth > 0 && it.Depth > s.limits.MaxDepth:
 		s.skip(SkipMaxDepth, 1)
 		return false, nil
-	case page && !done && s.limits.MaxPages > 0 && s.accepted >= int64(s.limits.MaxPages):
+	case page && !done && !seed && s.limits.MaxPages > 0 && s.accepted >= int64(s.limits.MaxPages):
 		// Mark it seen, so a later offer of the same URL counts as a duplicate.
 		if ok, err := s.frontier.Add(ctx, key, it, true); err != nil || !ok {
 			s.skip(SkipDuplicate, 1)
@@ -168,7 +171,7 @@ func (s *stepRun) feed(ctx context.Context, rec *titan.Record) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	_, err := s.offer(ctx, key, it, false)
+	_, err := s.offer(ctx, key, it, false, false)
 	return err
 }
 

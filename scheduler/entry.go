@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -101,17 +102,21 @@ type EntryInfo struct {
 	Waiting int
 }
 
-// entry is the scheduler's record of one Entry. All fields are guarded by the
-// scheduler's mutex.
+// entry is the scheduler's record of one Entry. The scheduler's mutex guards
+// the definition and the heap fields; the entry's own mutex, always taken after
+// the scheduler's, guards the run state, so that runs finishing do not contend
+// with the timer goroutine.
 type entry struct {
 	def   Entry
 	sched *Schedule
 	seq   uint64 // order of addition, breaks ties in the heap
 
-	next  time.Time // next due time; zero if none
-	fire  time.Time // next plus jitter: the heap key
-	index int       // position in the heap; -1 if not in it
+	next   time.Time // next due time; zero if none
+	fire   time.Time // next plus jitter
+	gen    uint64    // generation: heap items of other generations are stale
+	queued bool      // the heap holds an item of this generation
 
+	mu       sync.Mutex
 	running  int    // Run calls in progress
 	waiting  []Tick // due times waiting for the entry's single chain (skip, queue)
 	detached int    // due times waiting in allow chains
@@ -161,7 +166,7 @@ func compile(e Entry, load func(string) (*time.Location, error)) (*entry, error)
 	if e.CatchUpMax == 0 {
 		e.CatchUpMax = DefaultCatchUpMax
 	}
-	return &entry{def: e, sched: sched, index: -1}, nil
+	return &entry{def: e, sched: sched}, nil
 }
 
 // nextDue returns the first due time after t that lies within [Start, End], or
@@ -182,8 +187,10 @@ func (e *entry) nextDue(t time.Time) time.Time {
 	return n
 }
 
-// info returns the entry's state.
+// info returns the entry's state. The caller holds the scheduler's mutex.
 func (e *entry) info() EntryInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return EntryInfo{
 		Entry:    e.def,
 		Next:     e.next,
@@ -191,38 +198,4 @@ func (e *entry) info() EntryInfo {
 		Running:  e.running,
 		Waiting:  len(e.waiting) + e.detached,
 	}
-}
-
-// entryHeap orders entries by firing time, then by order of addition. It
-// implements heap.Interface.
-type entryHeap []*entry
-
-func (h entryHeap) Len() int { return len(h) }
-
-func (h entryHeap) Less(i, j int) bool {
-	if !h[i].fire.Equal(h[j].fire) {
-		return h[i].fire.Before(h[j].fire)
-	}
-	return h[i].seq < h[j].seq
-}
-
-func (h entryHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index = i
-	h[j].index = j
-}
-
-func (h *entryHeap) Push(x any) {
-	e := x.(*entry)
-	e.index = len(*h)
-	*h = append(*h, e)
-}
-
-func (h *entryHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = nil
-	*h = old[:len(old)-1]
-	e.index = -1
-	return e
 }

@@ -2,7 +2,6 @@ package scheduler
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -105,16 +105,25 @@ type Scheduler struct {
 	state      state
 	entries    map[string]*entry
 	heap       entryHeap
+	stale      int // stale items in heap
 	seq        uint64
 	timer      Timer
 	armedAt    time.Time // the heap key the timer is armed for; zero when idle
-	active     int       // goroutines running chains of Run calls
 	loopExited bool
 	stopLoop   context.CancelFunc
 	cancelRuns context.CancelCauseFunc
 	stopped    chan struct{}
-	stats      Stats
+
+	stopping atomic.Bool  // set once firing stops; read by chains without the lock
+	active   atomic.Int64 // goroutines running chains of Run calls
+	fired    atomic.Int64
+	finished atomic.Int64
+	failed   atomic.Int64
+	skipped  [len(skipReasons)]atomic.Int64
 }
+
+// skipReasons lists the SkipReasons, indexing Scheduler.skipped.
+var skipReasons = [...]SkipReason{SkipOverlap, SkipCatchUp, SkipQueueFull, SkipStopped, SkipRemoved}
 
 // New returns a Scheduler configured by cfg. Add entries, then Start it.
 func New(cfg Config) (*Scheduler, error) {
@@ -128,7 +137,6 @@ func New(cfg Config) (*Scheduler, error) {
 		zones:   make(map[string]*time.Location),
 		entries: make(map[string]*entry),
 		stopped: make(chan struct{}),
-		stats:   Stats{Skipped: make(map[SkipReason]int64)},
 	}, nil
 }
 
@@ -168,7 +176,12 @@ func (s *Scheduler) Start(ctx context.Context) error {
 	s.state, s.cancelRuns, s.stopLoop = stateRunning, cancelRuns, stopLoop
 
 	now := s.cfg.Clock.Now()
+	all := make([]*entry, 0, len(s.entries))
 	for _, e := range s.entries {
+		all = append(all, e)
+	}
+	slices.SortFunc(all, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
+	for _, e := range all { // in order of addition, so that jitter draws are too
 		s.setNextLocked(e, e.nextDue(anchor(e.def.Last, now)))
 	}
 	s.timer = s.cfg.Clock.NewTimer(idleWait)
@@ -220,19 +233,22 @@ func (s *Scheduler) Stopped() <-chan struct{} { return s.stopped }
 // the due times waiting in chains are dropped.
 func (s *Scheduler) beginStopLocked(b *batch) {
 	s.state = stateStopping
+	s.stopping.Store(true)
 	s.timer.Stop()
 	for _, e := range s.entries {
+		e.mu.Lock()
 		s.dropWaitingLocked(e, SkipStopped, b)
+		e.mu.Unlock()
 	}
-	s.heap = nil
+	s.heap, s.stale = nil, 0
 	for _, e := range s.entries {
-		e.index = -1
+		e.queued = false
 	}
 }
 
 // finishStopLocked closes Stopped once nothing is left running.
 func (s *Scheduler) finishStopLocked() {
-	if s.state == stateStopping && s.loopExited && s.active == 0 {
+	if s.state == stateStopping && s.loopExited && s.active.Load() == 0 {
 		s.state = stateStopped
 		close(s.stopped)
 	}
@@ -299,11 +315,11 @@ func (s *Scheduler) Remove(id string) error {
 		return fmt.Errorf("%w: %q", ErrNotFound, id)
 	}
 	delete(s.entries, id)
+	e.mu.Lock()
 	e.removed = true
 	s.dropWaitingLocked(e, SkipRemoved, &b)
-	if e.index >= 0 {
-		heap.Remove(&s.heap, e.index)
-	}
+	e.mu.Unlock()
+	s.unqueueLocked(e)
 	e.next, e.fire = time.Time{}, time.Time{}
 	s.armLocked(false)
 	s.mu.Unlock()
@@ -377,16 +393,24 @@ func (s *Scheduler) Entries() []EntryInfo {
 
 // Stats returns the running totals.
 func (s *Scheduler) Stats() Stats {
+	st := Stats{
+		Fired:    s.fired.Load(),
+		Finished: s.finished.Load(),
+		Failed:   s.failed.Load(),
+		Skipped:  make(map[SkipReason]int64),
+	}
+	for i, r := range skipReasons {
+		if n := s.skipped[i].Load(); n > 0 {
+			st.Skipped[r] = n
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.stats
-	st.Skipped = make(map[SkipReason]int64, len(s.stats.Skipped))
-	for k, v := range s.stats.Skipped {
-		st.Skipped[k] = v
-	}
 	for _, e := range s.entries {
+		e.mu.Lock()
 		st.Running += e.running
 		st.Waiting += len(e.waiting) + e.detached
+		e.mu.Unlock()
 	}
 	return st
 }
@@ -401,25 +425,20 @@ func anchor(last, now time.Time) time.Time {
 }
 
 // setNextLocked sets the entry's next due time, draws its jitter and places it
-// in the heap, or takes it out if it has no next due time or is paused.
+// in the heap, or takes it out if it has no next due time or is paused. Before
+// Start it only sets the next due time: Start builds the heap.
 func (s *Scheduler) setNextLocked(e *entry, next time.Time) {
+	if e.def.Paused {
+		next = time.Time{}
+	}
 	e.next = next
-	if next.IsZero() || e.def.Paused || s.state >= stateStopping {
-		e.fire = time.Time{}
-		if e.index >= 0 {
-			heap.Remove(&s.heap, e.index)
-		}
+	if next.IsZero() || s.state != stateRunning {
+		e.fire = next
+		s.unqueueLocked(e)
 		return
 	}
-	e.fire = next
-	if s.state == stateRunning { // Start draws again: keep the draws in firing order
-		e.fire = next.Add(s.jitterLocked(e.def.Jitter))
-	}
-	if e.index >= 0 {
-		heap.Fix(&s.heap, e.index)
-	} else {
-		heap.Push(&s.heap, e)
-	}
+	e.fire = next.Add(s.jitterLocked(e.def.Jitter))
+	s.queueLocked(e)
 }
 
 // jitterLocked draws a jitter in [0, max).
@@ -443,8 +462,8 @@ func (s *Scheduler) armLocked(force bool) {
 		return
 	}
 	var target time.Time
-	if len(s.heap) > 0 {
-		target = s.heap[0].fire
+	if e := s.headLocked(); e != nil {
+		target = e.fire
 	}
 	if !force && target.Equal(s.armedAt) {
 		return

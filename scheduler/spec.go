@@ -171,6 +171,11 @@ func (s *Schedule) Next(t time.Time) time.Time {
 	return s.nextInZone(t)
 }
 
+// maxFallBack bounds how far back a zone transition may set the wall clock.
+// Only a transition less than this long before t is checked for repeating
+// t's wall clock, which spares two zone lookups in the common case.
+const maxFallBack = 48 * time.Hour
+
 // nextInZone finds the next due time in a zone that may have transitions. The
 // spec's fields are matched on civil (wall-clock) times, computed in UTC where
 // there are no transitions; each civil match is then mapped to instants:
@@ -179,38 +184,61 @@ func (s *Schedule) Next(t time.Time) time.Time {
 // repeated by a fall-back transition. The mapping to first occurrences is
 // monotonic, so the smallest match after t's civil time is the candidate, and
 // second occurrences only matter in the one repeated range next to t.
+//
+// Zone lookups dominate the cost (each is a rule evaluation for dates past the
+// tz database's last listed transition), so the common case, a match within
+// t's own zone period, is computed from t's offset with two lookups.
 func (s *Schedule) nextInZone(t time.Time) time.Time {
 	lt := t.In(s.loc)
+	_, off := lt.Zone()
 	start, end := lt.ZoneBounds()
+	offset := time.Duration(off) * time.Second
+	from := t.UTC().Add(offset) // t's wall clock, as a civil time
+	// Instants in [lo, end) read at offset have first-occurrence wall clocks.
+	lo := start
 	var best time.Time
 	consider := func(c time.Time) {
 		if !c.IsZero() && c.After(t) && (best.IsZero() || c.Before(best)) {
 			best = c
 		}
 	}
-	from := civil(lt)
-	if d := s.fallBack(start); d > 0 && lt.Sub(start) < d {
-		// t is in the second pass through the repeated civil range [w, w+d).
-		w := civil(start.In(s.loc))
-		if s.hourly {
-			if c := s.civil.Next(from); !c.IsZero() && c.Before(w.Add(d)) {
-				consider(start.Add(c.Sub(w)))
+	if !start.IsZero() && t.Sub(start) < maxFallBack {
+		if d := s.fallBack(start); d > 0 {
+			lo = start.Add(d)
+			if t.Before(lo) {
+				// t is in the second pass through the repeated civil
+				// range [w, w+d).
+				w := start.UTC().Add(offset)
+				if s.hourly {
+					if c := s.civil.Next(from); !c.IsZero() && c.Before(w.Add(d)) {
+						consider(start.Add(c.Sub(w)))
+					}
+				}
+				// First occurrences in the range are all before t.
+				from = w.Add(d - time.Nanosecond)
 			}
 		}
-		// First occurrences in the range are all before t: continue after it.
-		from = w.Add(d - time.Nanosecond)
 	}
 	if c := s.civil.Next(from); !c.IsZero() {
-		consider(s.firstInstant(c))
-	}
-	if d := s.fallBack(end); s.hourly && d > 0 {
-		// The next transition repeats the civil range [w, w+d) after end.
-		w := civil(end.In(s.loc))
-		if c := s.civil.Next(w.Add(-time.Nanosecond)); !c.IsZero() && c.Before(w.Add(d)) {
-			consider(end.Add(c.Sub(w)))
+		if i := c.Add(-offset); !i.Before(lo) && (end.IsZero() || i.Before(end)) {
+			consider(i) // in t's zone period, after any repeated range
+		} else {
+			consider(s.firstInstant(c))
 		}
 	}
-	return best
+	if s.hourly && !end.IsZero() && (best.IsZero() || !best.Before(end)) {
+		if d := s.fallBack(end); d > 0 {
+			// The transition at end repeats the civil range [w, w+d).
+			w := civil(end.In(s.loc))
+			if c := s.civil.Next(w.Add(-time.Nanosecond)); !c.IsZero() && c.Before(w.Add(d)) {
+				consider(end.Add(c.Sub(w)))
+			}
+		}
+	}
+	if best.IsZero() {
+		return best
+	}
+	return best.In(s.loc)
 }
 
 // firstInstant maps civil time c to the first instant whose wall clock in the
