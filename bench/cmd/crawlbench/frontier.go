@@ -74,7 +74,8 @@ func frontierChild(args []string) error {
 	for i := range *n {
 		u := frontierURL(i)
 		total += len(u)
-		ok, err := f.Add(ctx, u, titan.Item{URL: u, Depth: 3}, false)
+		// The key the crawl action gives a page: its kind ("") and normalised URL.
+		ok, err := f.Add(ctx, " "+u, titan.Item{URL: u, Depth: 3}, false)
 		if err != nil {
 			return err
 		}
