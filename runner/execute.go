@@ -132,7 +132,7 @@ func (r *Runner) newStep(x *execution, step *titan.Step) (*stepRun, error) {
 	}
 	s.cond.L = &s.mu
 	if x.job.Frontier != nil {
-		s.frontier = x.job.Frontier(step.ID)
+		s.frontier = newSeenCache(x.job.Frontier(step.ID))
 	} else {
 		s.frontier = NewMemoryFrontier()
 	}

@@ -290,6 +290,25 @@ func (s *hashSet) add(h [2]uint64) bool {
 	}
 }
 
+// contains reports whether h is in the set.
+func (s *hashSet) contains(h [2]uint64) bool {
+	if h == ([2]uint64{}) {
+		h[0] = 1
+	}
+	if len(s.slots) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := h[0] & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case h:
+			return true
+		case [2]uint64{}:
+			return false
+		}
+	}
+}
+
 func (s *hashSet) grow() {
 	old, oldMem, oldMapped := s.slots, s.mem, s.mapped
 	n := max(1024, 2*len(old))
@@ -309,4 +328,37 @@ func (s *hashSet) grow() {
 	if oldMem != nil {
 		freeChunk(oldMem, oldMapped)
 	}
+}
+
+// seenCache fronts a durable Frontier with an in-memory seen set, so the many
+// offers of links already seen (most of a crawl's) never reach the store. It is
+// exact: a key in the cache was accepted by the store in this process.
+type seenCache struct {
+	titan.Frontier
+	seeds [2]maphash.Seed
+	mu    sync.Mutex
+	arena *arena
+}
+
+func newSeenCache(f titan.Frontier) *seenCache {
+	c := &seenCache{Frontier: f, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, arena: &arena{}}
+	runtime.AddCleanup(c, (*arena).free, c.arena)
+	return c
+}
+
+func (c *seenCache) Add(ctx context.Context, key string, it titan.Item, done bool) (bool, error) {
+	h := [2]uint64{maphash.String(c.seeds[0], key), maphash.String(c.seeds[1], key)}
+	c.mu.Lock()
+	seen := c.arena.seen.contains(h)
+	c.mu.Unlock()
+	if seen {
+		return false, nil
+	}
+	ok, err := c.Frontier.Add(ctx, key, it, done)
+	if err == nil {
+		c.mu.Lock()
+		c.arena.seen.add(h)
+		c.mu.Unlock()
+	}
+	return ok, err
 }
