@@ -124,3 +124,34 @@ func ExampleRegistry_Get() {
 	fmt.Println(task.Name, task.ActionType, task.Limits.MaxPages, task.TemplateID)
 	// Output: crawl https://shop.example/ crawl 100 tpl_crawl_extract
 }
+
+func TestBuiltinsMakeValidTasks(t *testing.T) {
+	reg, err := templates.New(templates.Builtins()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sch := map[string]any{"type": "object", "properties": map[string]any{"name": map[string]any{"type": "string", "x-selector": "h1"}}}
+	for slug, params := range map[string]map[string]any{
+		"crawl-extract": {"start_url": "https://shop.test/", "output_schema": sch},
+		"search-scrape": {"query": "oak desk", "max_results": 3},
+		"api-detail":    {"api_url": "https://api.test/v1/items", "records_path": "data", "output_schema": sch},
+	} {
+		tp, err := reg.Get(slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task, err := tp.Instantiate(params)
+		if err != nil {
+			t.Fatalf("%s: %v", slug, err)
+		}
+		if err := task.Validate(); err != nil {
+			t.Fatalf("%s: %v", slug, err)
+		}
+		if slug == "search-scrape" {
+			steps := task.Steps()
+			if steps[0].Params["query"] != "oak desk" || steps[0].Limits.MaxResults != 3 || steps[1].From[0] != "search" || len(steps[1].OutputSchema) == 0 {
+				t.Fatalf("search-scrape task = %+v", steps)
+			}
+		}
+	}
+}
