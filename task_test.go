@@ -173,3 +173,33 @@ func TestCloneIsDeep(t *testing.T) {
 		t.Fatal("clone shares state with the original")
 	}
 }
+
+func TestValidatePlanStepsReadURLs(t *testing.T) {
+	noURL := json.RawMessage(`{"type":"object","properties":{"title":{"type":"string","x-selector":"h1"}}}`)
+	withURL := json.RawMessage(`{"type":"object","properties":{"url":{"type":"string","x-selector":"a@href","format":"uri"}}}`)
+	plan := func(first titan.Step) *titan.Task {
+		first.ID = "first"
+		return &titan.Task{Name: "p", URLs: []string{"https://x.test/"}, ExecutionPlan: &titan.Plan{Steps: []titan.Step{
+			first, {ID: "second", ActionType: titan.ActionScrape},
+		}}}
+	}
+	for name, tt := range map[string]struct {
+		first   titan.Step
+		problem string
+	}{
+		"search":             {titan.Step{ActionType: titan.ActionSearch}, ""},
+		"crawl map":          {titan.Step{ActionType: titan.ActionCrawl, Params: map[string]any{"mode": "map"}}, ""},
+		"scrape with url":    {titan.Step{ActionType: titan.ActionScrape, OutputSchema: withURL}, ""},
+		"scrape no url":      {titan.Step{ActionType: titan.ActionScrape, OutputSchema: noURL}, `execution_plan.steps[1].from[0]: step "first" emits no URLs for scrape to read: its output_schema has no top-level "url" property`},
+		"scrape formats":     {titan.Step{ActionType: titan.ActionScrape}, "its records hold page formats, not URLs"},
+		"api without schema": {titan.Step{ActionType: titan.ActionAPICall}, ""},
+	} {
+		err := plan(tt.first).Validate()
+		switch {
+		case tt.problem == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tt.problem != "" && (err == nil || !strings.Contains(err.Error(), tt.problem)):
+			t.Errorf("%s: %v, want %q", name, err, tt.problem)
+		}
+	}
+}

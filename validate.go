@@ -200,9 +200,49 @@ func (v *validator) plan(p *Plan, haveURLs bool) {
 			}
 		}
 	}
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if s.ActionType != ActionScrape && s.ActionType != ActionCrawl {
+			continue
+		}
+		for k, from := range p.Inputs(i) {
+			j, ok := index[from]
+			if !ok {
+				continue
+			}
+			if why := emitsNoURLs(&p.Steps[j]); why != "" {
+				v.add(fmt.Sprintf("execution_plan.steps[%d].from[%d]", i, k), "step %q emits no URLs for %s to read: %s", from, s.ActionType, why)
+			}
+		}
+	}
 	if cycle := findCycle(p, index); cycle != nil {
 		v.add("execution_plan.steps", "steps form a cycle: %s", strings.Join(cycle, " → "))
 	}
+}
+
+// emitsNoURLs says why a step's records cannot feed a step that reads URLs, or ""
+// when they can (or may). Searches and crawls in map mode emit a "url" field; a
+// step with an output schema does when the schema has a top-level "url" property.
+func emitsNoURLs(s *Step) string {
+	if s.ActionType == ActionSearch || s.ActionType == ActionCrawl && s.Params["mode"] == "map" {
+		return ""
+	}
+	if len(s.OutputSchema) == 0 {
+		if s.ActionType == ActionScrape || s.ActionType == ActionCrawl {
+			return "its records hold page formats, not URLs"
+		}
+		return "" // unknown: custom actions and APIs may emit a url field
+	}
+	var top struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(s.OutputSchema, &top) != nil {
+		return "" // reported with the schema
+	}
+	if _, ok := top.Properties["url"]; !ok {
+		return `its output_schema has no top-level "url" property`
+	}
+	return ""
 }
 
 // Inputs returns the IDs of the steps that step i of p reads.
