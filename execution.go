@@ -63,6 +63,8 @@ type Execution struct {
 	TaskVersion int             `json:"task_version"`
 	Status      ExecutionStatus `json:"status"`
 	Trigger     Trigger         `json:"trigger"`
+	// DueAt is the schedule tick a scheduled execution runs for.
+	DueAt time.Time `json:"due_at,omitzero"`
 	// Reason says why the execution is in its status: why it failed, was cancelled,
 	// paused or completed with errors. Every terminal execution has one.
 	Reason string `json:"reason,omitempty"`

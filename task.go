@@ -88,6 +88,9 @@ type Task struct {
 	// Schedule is a cron spec (5 fields, 6 with seconds, or descriptors such as
 	// @hourly and @every 10m); required when ExecutionType is scheduled.
 	Schedule string `json:"schedule,omitempty"`
+	// ScheduleOptions tune a scheduled task: time zone, jitter, overlap and
+	// catch-up policies, start and end dates. titan extension.
+	ScheduleOptions *ScheduleOptions `json:"schedule_options,omitempty"`
 	// ProxyLocations lists country codes such as "US" or "DE" for proxied fetches.
 	ProxyLocations []string `json:"proxy_locations,omitempty"`
 	// TemplateID and TemplateSlug name the template the task was created from.
@@ -124,6 +127,27 @@ type Task struct {
 	Version   int       `json:"version,omitempty"`
 	CreatedAt time.Time `json:"created_at,omitzero"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// ScheduleOptions tune how a scheduled task fires.
+type ScheduleOptions struct {
+	// TimeZone is the IANA zone the schedule's fields are read in, e.g.
+	// "Europe/Berlin"; default UTC (or the spec's CRON_TZ= prefix).
+	TimeZone string `json:"time_zone,omitempty"`
+	// JitterSeconds delays each run by a random time below it.
+	JitterSeconds int `json:"jitter_seconds,omitempty"`
+	// Overlap says what a tick does while the previous run still runs: "skip"
+	// (default; the tick is recorded as skipped), "queue" (at most one waits) or
+	// "allow" (runs at once).
+	Overlap string `json:"overlap,omitempty"`
+	// CatchUp says what happens to ticks missed while the process was down:
+	// "skip" (default), "run_once" (one run for all) or "run_all" (each, at most
+	// CatchUpMax of the latest).
+	CatchUp    string `json:"catch_up,omitempty"`
+	CatchUpMax int    `json:"catch_up_max,omitempty"`
+	// StartAt and EndAt bound the ticks.
+	StartAt time.Time `json:"start_at,omitzero"`
+	EndAt   time.Time `json:"end_at,omitzero"`
 }
 
 // Limits bound the work of an action or step. Zero means the action's default.

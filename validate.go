@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -103,6 +104,35 @@ func (v *validator) task(t *Task) {
 		}
 	default:
 		v.add("execution_type", "unknown execution type %q (want %q or %q)", t.ExecutionType, ExecutionSingle, ExecutionScheduled)
+	}
+	if o := t.ScheduleOptions; o != nil {
+		if t.ExecutionType != ExecutionScheduled {
+			v.add("schedule_options", "set, but execution_type is not %q", ExecutionScheduled)
+		}
+		if o.TimeZone != "" {
+			if _, err := time.LoadLocation(o.TimeZone); err != nil {
+				v.add("schedule_options.time_zone", "unknown time zone %q", o.TimeZone)
+			}
+		}
+		if o.JitterSeconds < 0 {
+			v.add("schedule_options.jitter_seconds", "must not be negative, got %d", o.JitterSeconds)
+		}
+		switch o.Overlap {
+		case "", "skip", "queue", "allow":
+		default:
+			v.add("schedule_options.overlap", "unknown overlap policy %q (want skip, queue or allow)", o.Overlap)
+		}
+		switch o.CatchUp {
+		case "", "skip", "run_once", "run_all":
+		default:
+			v.add("schedule_options.catch_up", "unknown catch-up policy %q (want skip, run_once or run_all)", o.CatchUp)
+		}
+		if o.CatchUpMax < 0 || o.CatchUpMax > 10000 {
+			v.add("schedule_options.catch_up_max", "must be between 0 and 10000, got %d", o.CatchUpMax)
+		}
+		if !o.StartAt.IsZero() && !o.EndAt.IsZero() && !o.EndAt.After(o.StartAt) {
+			v.add("schedule_options.end_at", "must be after start_at")
+		}
 	}
 	switch t.Status {
 	case "", TaskActive, TaskPaused, TaskCompleted, TaskFailed, TaskDeleted:

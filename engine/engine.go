@@ -23,6 +23,7 @@ import (
 
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/runner"
+	"github.com/titanscrape/titan/scheduler"
 	"github.com/titanscrape/titan/store/memory"
 	"github.com/titanscrape/titan/templates"
 )
@@ -64,6 +65,9 @@ type Config struct {
 	// WebhookBackoff (default 1s), doubling each time.
 	WebhookAttempts int
 	WebhookBackoff  time.Duration
+	// Clock drives the scheduler; default the real clock. Tests use
+	// schedtest.NewClock.
+	Clock scheduler.Clock
 	// LeaseTTL is how long a lease lasts without renewal; the engine renews
 	// every LeaseTTL/3. Default 30s. Another worker may take over an execution
 	// whose lease ran out.
@@ -92,6 +96,8 @@ type Engine struct {
 	hookBackoff   time.Duration
 	hookMu        sync.Mutex
 	deliveries    map[string][]Delivery
+	sched         *scheduler.Scheduler
+	scheduling    bool // Start has run: task changes update the scheduler
 
 	mu      sync.Mutex
 	closed  bool
@@ -157,6 +163,11 @@ func New(cfg Config) (*Engine, error) {
 		deliveries:    make(map[string][]Delivery),
 	}
 	e.base, e.cancelBase = context.WithCancel(context.Background())
+	sched, err := e.newScheduler(cfg.Clock)
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	e.sched = sched
 	if e.worker == "" {
 		host, err := os.Hostname()
 		if err != nil {
@@ -206,10 +217,14 @@ func (e *Engine) Close(ctx context.Context) error {
 		return nil
 	}
 	e.closed = true
+	sched := e.sched
 	for _, a := range e.running {
 		a.cancel(errShutdown)
 	}
 	e.mu.Unlock()
+	if err := sched.Stop(ctx); err != nil && !errors.Is(err, scheduler.ErrStopped) {
+		e.log.Warn("scheduler did not stop cleanly", "err", err)
+	}
 	done := make(chan struct{})
 	go func() { e.wg.Wait(); close(done) }()
 	select {

@@ -20,6 +20,7 @@ const (
 	EventPaused   EventKind = "paused"
 	EventResumed  EventKind = "resumed"
 	EventFinished EventKind = "finished" // Status is terminal, Reason says why
+	EventSkipped  EventKind = "skipped"  // schedule ticks of TaskID not run; Reason says why
 )
 
 // Event is one thing that happened to an execution.

@@ -12,6 +12,7 @@ import (
 type RunOption func(*runOptions)
 
 type runOptions struct {
+	due     time.Time
 	wait    bool
 	trigger titan.Trigger
 	secrets titan.Secrets
@@ -55,6 +56,7 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 		TaskVersion: t.Version,
 		Status:      titan.StatusQueued,
 		Trigger:     o.trigger,
+		DueAt:       o.due,
 		CreatedAt:   now,
 		Lease:       &titan.Lease{Owner: e.worker, Until: now.Add(e.leaseTTL)},
 	}

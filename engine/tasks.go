@@ -21,6 +21,9 @@ func (e *Engine) CreateTask(ctx context.Context, t *titan.Task) (*titan.Task, er
 	if err := e.store.CreateTask(ctx, c); err != nil {
 		return nil, fmt.Errorf("engine: create task %q: %w", t.Name, err)
 	}
+	if err := e.reschedule(ctx, c); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -52,6 +55,9 @@ func (e *Engine) UpdateTask(ctx context.Context, t *titan.Task) (*titan.Task, er
 	c.Status, c.CreatedAt = old.Status, old.CreatedAt
 	if err := e.store.UpdateTask(ctx, c); err != nil {
 		return nil, fmt.Errorf("engine: update task %s: %w", t.ID, err)
+	}
+	if err := e.reschedule(ctx, c); err != nil {
+		return c, err
 	}
 	return c, nil
 }
@@ -95,7 +101,7 @@ func (e *Engine) setStatus(ctx context.Context, id string, to titan.TaskStatus, 
 		t.Status = to
 		err = e.store.UpdateTask(ctx, t)
 		if err == nil {
-			return t, nil
+			return t, e.reschedule(ctx, t)
 		}
 		if !isConflict(err) {
 			return nil, err

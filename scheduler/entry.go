@@ -42,8 +42,12 @@ const (
 	CatchUpRunAll CatchUpPolicy = "run_all"
 )
 
-// DefaultCatchUpMax is the Entry.CatchUpMax used when it is zero.
-const DefaultCatchUpMax = 10
+// DefaultCatchUpMax is the Entry.CatchUpMax used when it is zero, and
+// MaxCatchUpMax its largest accepted value.
+const (
+	DefaultCatchUpMax = 10
+	MaxCatchUpMax     = 10_000
+)
 
 // Entry is one recurring schedule. Only ID and Spec are required; the zero
 // value of every other field is a documented default.
@@ -72,7 +76,7 @@ type Entry struct {
 	// CatchUpSkip.
 	CatchUp CatchUpPolicy `json:"catch_up,omitempty"`
 	// CatchUpMax caps how many missed due times CatchUpRunAll runs; zero means
-	// DefaultCatchUpMax.
+	// DefaultCatchUpMax; at most MaxCatchUpMax.
 	CatchUpMax int `json:"catch_up_max,omitempty"`
 	// Last is the latest due time already handled (run or skipped), as
 	// persisted by the caller; the zero value means none. Due times after Last
@@ -123,8 +127,8 @@ type entry struct {
 	removed  bool
 }
 
-// compile checks e and fills its defaults. load resolves time zone names.
-func compile(e Entry, load func(string) (*time.Location, error)) (*entry, error) {
+// compile checks e and fills its defaults. parse parses specs in time zones.
+func compile(e Entry, parse func(spec, timeZone string) (*Schedule, error)) (*entry, error) {
 	bad := func(field string, format string, args ...any) (*entry, error) {
 		return nil, &EntryError{ID: e.ID, Field: field, Err: fmt.Errorf(format, args...)}
 	}
@@ -132,12 +136,12 @@ func compile(e Entry, load func(string) (*time.Location, error)) (*entry, error)
 		return bad("id", "the id is required")
 	}
 	if e.TimeZone != "" {
-		if _, err := parse("@hourly", e.TimeZone, load); err != nil {
+		if _, err := parse("@hourly", e.TimeZone); err != nil {
 			err.(*SpecError).Spec = e.Spec
 			return nil, &EntryError{ID: e.ID, Field: "time_zone", Err: err}
 		}
 	}
-	sched, err := parse(e.Spec, e.TimeZone, load)
+	sched, err := parse(e.Spec, e.TimeZone)
 	if err != nil {
 		return nil, &EntryError{ID: e.ID, Field: "spec", Err: err}
 	}
@@ -146,8 +150,8 @@ func compile(e Entry, load func(string) (*time.Location, error)) (*entry, error)
 		return bad("end", "end %s is before start %s", e.End.Format(time.RFC3339), e.Start.Format(time.RFC3339))
 	case e.Jitter < 0:
 		return bad("jitter", "jitter %v is negative", e.Jitter)
-	case e.CatchUpMax < 0:
-		return bad("catch_up_max", "catch_up_max %d is negative", e.CatchUpMax)
+	case e.CatchUpMax < 0 || e.CatchUpMax > MaxCatchUpMax:
+		return bad("catch_up_max", "catch_up_max %d is out of range [0, %d]", e.CatchUpMax, MaxCatchUpMax)
 	}
 	switch e.Overlap {
 	case "":

@@ -33,10 +33,12 @@ type Config struct {
 	// Required.
 	Run func(ctx context.Context, t Tick) error
 	// OnEvent, if set, receives every Event. It is called from the scheduler's
-	// goroutines, possibly concurrently, never while the scheduler holds its
+	// goroutines (and from those calling Remove and Stop, for the due times
+	// they drop), possibly concurrently, never while the scheduler holds a
 	// lock, so it may call the scheduler's methods except Stop. It must return
 	// quickly: the timer goroutine waits for it. For one run, EventFired comes
-	// before EventFinished. Nil means events are only counted in Stats.
+	// before EventFinished. Nil means events are only counted in Stats (and
+	// skips logged).
 	OnEvent func(Event)
 	// Clock is the source of time. Nil means RealClock(); tests use
 	// schedtest.NewClock.
@@ -98,8 +100,9 @@ type Scheduler struct {
 	cfg Config
 	log *slog.Logger
 
-	zoneMu sync.Mutex
-	zones  map[string]*time.Location
+	cacheMu   sync.Mutex
+	zones     map[string]*time.Location
+	schedules map[string]*Schedule // by time zone and spec
 
 	mu         sync.Mutex
 	state      state
@@ -132,26 +135,56 @@ func New(cfg Config) (*Scheduler, error) {
 		return nil, err
 	}
 	return &Scheduler{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		zones:   make(map[string]*time.Location),
-		entries: make(map[string]*entry),
-		stopped: make(chan struct{}),
+		cfg:       cfg,
+		log:       cfg.Logger,
+		zones:     make(map[string]*time.Location),
+		schedules: make(map[string]*Schedule),
+		entries:   make(map[string]*entry),
+		stopped:   make(chan struct{}),
 	}, nil
+}
+
+// maxCachedSchedules bounds the schedule cache.
+const maxCachedSchedules = 4096
+
+// parse is Parse with per-scheduler caches of time zones and of schedules.
+// Schedules are immutable, so entries with the same spec and zone share one,
+// which keeps it in the CPU cache when many entries fire.
+func (s *Scheduler) parse(spec, timeZone string) (*Schedule, error) {
+	key := timeZone + "\x00" + spec
+	s.cacheMu.Lock()
+	sc, ok := s.schedules[key]
+	s.cacheMu.Unlock()
+	if ok {
+		return sc, nil
+	}
+	sc, err := parse(spec, timeZone, s.loadZone)
+	if err != nil {
+		return nil, err
+	}
+	s.cacheMu.Lock()
+	if len(s.schedules) < maxCachedSchedules {
+		s.schedules[key] = sc
+	}
+	s.cacheMu.Unlock()
+	return sc, nil
 }
 
 // loadZone is time.LoadLocation with a per-scheduler cache.
 func (s *Scheduler) loadZone(name string) (*time.Location, error) {
-	s.zoneMu.Lock()
-	defer s.zoneMu.Unlock()
-	if loc, ok := s.zones[name]; ok {
+	s.cacheMu.Lock()
+	loc, ok := s.zones[name]
+	s.cacheMu.Unlock()
+	if ok {
 		return loc, nil
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, err
 	}
+	s.cacheMu.Lock()
 	s.zones[name] = loc
+	s.cacheMu.Unlock()
 	return loc, nil
 }
 
@@ -250,6 +283,7 @@ func (s *Scheduler) beginStopLocked(b *batch) {
 func (s *Scheduler) finishStopLocked() {
 	if s.state == stateStopping && s.loopExited && s.active.Load() == 0 {
 		s.state = stateStopped
+		s.cancelRuns(ErrStopped) // nothing uses it any more: release it
 		close(s.stopped)
 	}
 }
@@ -259,7 +293,7 @@ func (s *Scheduler) finishStopLocked() {
 // ErrStopped after Stop. On a started scheduler the entry is taken in at once,
 // as Start describes.
 func (s *Scheduler) Add(e Entry) error {
-	ce, err := compile(e, s.loadZone)
+	ce, err := compile(e, s.parse)
 	if err != nil {
 		return err
 	}
@@ -284,7 +318,7 @@ func (s *Scheduler) Add(e Entry) error {
 // the first one after now under the new definition: e.Last is ignored, nothing
 // is caught up, and due times of the old definition not yet fired are dropped.
 func (s *Scheduler) Update(e Entry) error {
-	ce, err := compile(e, s.loadZone)
+	ce, err := compile(e, s.parse)
 	if err != nil {
 		return err
 	}

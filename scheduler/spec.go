@@ -308,11 +308,15 @@ func (s *Schedule) scan(first, limit time.Time, keep int) span {
 		}
 		return sp
 	}
-	ring := make([]time.Time, keep)
-	n, d := 0, first
+	var ring []time.Time // the latest due times seen, at most keep of them
+	n, last, d := 0, first, first
 	for ; n < scanLimit && !d.IsZero() && !d.After(limit); n++ {
-		ring[n%keep] = d
-		d = s.Next(d)
+		if len(ring) < keep {
+			ring = append(ring, d)
+		} else {
+			ring[n%keep] = d
+		}
+		last, d = d, s.Next(d)
 	}
 	sp := span{count: n, exact: d.IsZero() || d.After(limit)}
 	if sp.exact {
@@ -322,11 +326,10 @@ func (s *Schedule) scan(first, limit time.Time, keep int) span {
 		return sp
 	}
 	// Too many to enumerate: find the latest ones by bisection.
-	lo := ring[(n-1)%keep]
 	sp.tail = make([]time.Time, keep)
 	k := keep
-	for hi := limit; k > 0 && !lo.After(hi); k-- {
-		latest := s.latest(lo, hi)
+	for hi := limit; k > 0 && !last.After(hi); k-- {
+		latest := s.latest(last, hi)
 		sp.tail[k-1] = latest
 		hi = latest.Add(-time.Nanosecond)
 	}
