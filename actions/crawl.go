@@ -400,38 +400,47 @@ func (c *crawler) matchTarget(u *url.URL) string {
 
 // follow offers the page's links at depth.
 func (c *crawler) follow(ctx context.Context, doc *html.Node, base *url.URL, head headInfo, depth int, out titan.Emitter) error {
-	var links []page.Link
+	type link struct {
+		u        *url.URL
+		nofollow bool
+	}
+	var links []link
+	collect := func(u *url.URL, nofollow bool) { links = append(links, link{u, nofollow}) }
 	skipped := 0
 	if c.links == nil {
-		links, skipped = page.Links(doc, base)
+		skipped = page.Hrefs(doc, base, collect)
 	} else {
 		for _, n := range cascadia.QueryAll(doc, c.links) {
-			l, s := page.Links(n, base)
-			links, skipped = append(links, l...), skipped+s
+			skipped += page.Hrefs(n, base, collect)
 		}
 	}
 	if skipped > 0 {
 		out.Skip(SkipNotFetchable, skipped)
 	}
 	for _, next := range head.next {
-		links = append(links, page.Link{URL: next})
+		links = append(links, link{u: next})
 	}
 	nofollow := 0
+	seen := make(map[string]struct{}, len(links)) // a page links to a URL once
 	for _, l := range links {
-		if l.NoFollow && !c.params.FollowNofollow {
+		if l.nofollow && !c.params.FollowNofollow {
 			nofollow++
 			continue
 		}
-		u, err := c.normalize(l.URL)
+		u, err := crawl.Normalize(l.u, c.norm)
 		if err != nil {
 			out.Skip(SkipBadURL, 1)
 			continue
 		}
+		s := u.String()
+		if _, dup := seen[s]; dup {
+			continue
+		}
+		seen[s] = struct{}{}
 		if ok, why := c.scope.Allow(u); !ok {
 			out.Skip(skipReason(why), 1)
 			continue
 		}
-		s := u.String()
 		accepted, err := out.Follow(ctx, titan.Item{URL: s, Depth: depth})
 		if err != nil {
 			return err
@@ -464,7 +473,7 @@ func mapRecord(u string, depth int) titan.Record {
 // headInfo is what a crawl reads from a page's <link> elements.
 type headInfo struct {
 	canonical string
-	next      []string
+	next      []*url.URL
 }
 
 // readHead finds <link rel=canonical> and <link rel=next> anywhere in the document.
@@ -503,7 +512,8 @@ func readHead(doc *html.Node, base *url.URL) headInfo {
 							h.canonical = u.String()
 						}
 					case "next":
-						h.next = append(h.next, u.String())
+						u.Fragment, u.RawFragment = "", ""
+						h.next = append(h.next, u)
 					}
 				}
 			}

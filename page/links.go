@@ -141,3 +141,59 @@ func Links(doc *html.Node, pageURL *url.URL) (links []Link, skipped int) {
 	}
 	return links, skipped
 }
+
+// Hrefs is Links for crawlers, which need no link text: it calls fn with the
+// resolved URL (fragment removed) and the nofollow mark of every a and area
+// element with an href under root, in document order and without deduplication,
+// and returns how many hrefs it skipped, by the rules of Links. base is the URL
+// relative hrefs resolve against: BaseURL of the page. fn owns u.
+func Hrefs(root *html.Node, base *url.URL, fn func(u *url.URL, nofollow bool)) (skipped int) {
+	walk(root, func(n *html.Node) bool {
+		switch n.Type {
+		case html.ElementNode:
+			if !isHTML(n) {
+				return true
+			}
+			switch n.DataAtom {
+			case atom.Template, atom.Script, atom.Style:
+				return false
+			case atom.A, atom.Area:
+				var href, rel string
+				hasHref := false
+				for _, a := range n.Attr {
+					if a.Namespace != "" {
+						continue
+					}
+					switch a.Key {
+					case "href":
+						if !hasHref {
+							href, hasHref = a.Val, true
+						}
+					case "rel":
+						rel = a.Val
+					}
+				}
+				if !hasHref {
+					return true
+				}
+				href = strings.TrimSpace(href)
+				if href == "" || href[0] == '#' {
+					skipped++
+					return true
+				}
+				u, err := resolve(base, href)
+				if err != nil || !isHTTP(u) {
+					skipped++
+					return true
+				}
+				u.Fragment, u.RawFragment = "", ""
+				fn(u, rel != "" && hasToken(rel, "nofollow"))
+			}
+			return true
+		case html.DocumentNode:
+			return true
+		}
+		return false
+	}, nil)
+	return skipped
+}

@@ -1,8 +1,13 @@
 package page
 
 import (
+	"fmt"
+	"net/url"
 	"reflect"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 func TestLinks(t *testing.T) {
@@ -153,5 +158,28 @@ func TestLinksNil(t *testing.T) {
 	links, skipped := Links(nil, nil)
 	if links != nil || skipped != 0 {
 		t.Errorf("Links(nil, nil) = %v, %d; want nil, 0", links, skipped)
+	}
+}
+
+func TestHrefsMatchesLinks(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<html><head><base href="/docs/"></head><body>
+<a href="a">A</a><a href="../b#frag" rel="NoFollow ugc">B</a><a href="a">again</a>
+<a href="javascript:void(0)">js</a><a href="#top">top</a><a>no href</a>
+<template><a href="/hidden">hidden</a></template><area href="//cdn.test/x" alt="x"></body></html>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageURL, _ := url.Parse("https://site.test/page")
+	var got []string
+	skipped := Hrefs(doc, BaseURL(doc, pageURL), func(u *url.URL, nofollow bool) {
+		got = append(got, fmt.Sprintf("%s %v", u, nofollow))
+	})
+	want := []string{"https://site.test/docs/a false", "https://site.test/b true", "https://site.test/docs/a false", "https://cdn.test/x false"}
+	if !reflect.DeepEqual(got, want) || skipped != 2 {
+		t.Fatalf("got %v, skipped %d", got, skipped)
+	}
+	links, lskipped := Links(doc, pageURL)
+	if len(links) != 3 || lskipped != skipped {
+		t.Fatalf("Links: %d links, %d skipped", len(links), lskipped)
 	}
 }
