@@ -10,11 +10,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/engine"
@@ -37,15 +35,6 @@ func main() {
 	}
 }
 
-func serve(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
 
 // api serves GET /v1/products?page=N: 10 products a page, then an empty page.
 func api(shop *demosite.Shop, shopURL string) http.Handler {
@@ -71,12 +60,12 @@ func api(shop *demosite.Shop, shopURL string) http.Handler {
 
 func run(ctx context.Context) error {
 	shop := demosite.New(demosite.Config{Products: 35})
-	shopURL, stopShop, err := serve(shop.Handler())
+	shopURL, stopShop, err := demosite.Serve(shop.Handler())
 	if err != nil {
 		return err
 	}
 	defer stopShop()
-	apiURL, stopAPI, err := serve(api(shop, shopURL))
+	apiURL, stopAPI, err := demosite.Serve(api(shop, shopURL))
 	if err != nil {
 		return err
 	}

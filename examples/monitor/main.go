@@ -14,11 +14,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/engine"
@@ -45,14 +42,11 @@ func main() {
 
 func run(ctx context.Context, db string, runs int) error {
 	shop := demosite.New(demosite.Config{Products: 12, PerPage: 12})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := demosite.Serve(shop.Handler())
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: shop.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	store, err := sqlite.Open(ctx, db)
 	if err != nil {

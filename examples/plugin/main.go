@@ -12,11 +12,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"time"
 
 	"golang.org/x/net/html"
 
@@ -78,14 +75,11 @@ func main() {
 
 func run(ctx context.Context) error {
 	shop := demosite.New(demosite.Config{Products: 24, PerPage: 12})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := demosite.Serve(shop.Handler())
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: shop.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	r, err := runner.New(runner.Config{
 		RatePerHost: 100,

@@ -12,11 +12,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -71,7 +68,7 @@ func main() {
 // demo runs the two tasks against the embedded demo shop.
 func demo(ctx context.Context, listings int, out string) error {
 	shop := demosite.New(demosite.Config{Products: 60})
-	base, shutdown, err := serve(shop.Handler())
+	base, shutdown, err := demosite.Serve(shop.Handler())
 	if err != nil {
 		return err
 	}
@@ -233,17 +230,3 @@ func withRootSelector(raw []byte, sel string) []byte {
 	return []byte(fmt.Sprintf(`{"x-selector":%q,%s`, sel, strings.TrimPrefix(strings.TrimSpace(string(raw)), "{")))
 }
 
-// serve starts h on a loopback port and returns its base URL.
-func serve(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: nil}
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(os.Stderr, "demo shop:", err)
-		}
-	}()
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}

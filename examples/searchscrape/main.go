@@ -12,11 +12,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/engine"
@@ -41,15 +39,6 @@ func main() {
 	}
 }
 
-func serve(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
 
 // fakeSearXNG answers /search?q=...&format=json with the demo shop's products
 // whose name contains a word of the query, in SearXNG's JSON shape.
@@ -82,13 +71,13 @@ func fakeSearXNG(shop *demosite.Shop, shopURL string) http.Handler {
 
 func run(ctx context.Context, query, searxng string, max int) error {
 	shop := demosite.New(demosite.Config{Products: 60})
-	shopURL, stopShop, err := serve(shop.Handler())
+	shopURL, stopShop, err := demosite.Serve(shop.Handler())
 	if err != nil {
 		return err
 	}
 	defer stopShop()
 	if searxng == "" {
-		u, stop, err := serve(fakeSearXNG(shop, shopURL))
+		u, stop, err := demosite.Serve(fakeSearXNG(shop, shopURL))
 		if err != nil {
 			return err
 		}
