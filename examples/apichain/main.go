@@ -35,7 +35,6 @@ func main() {
 	}
 }
 
-
 // api serves GET /v1/products?page=N: 10 products a page, then an empty page.
 func api(shop *demosite.Shop, shopURL string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

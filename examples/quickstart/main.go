@@ -229,4 +229,3 @@ func export(ctx context.Context, eng *engine.Engine, id, path string) error {
 func withRootSelector(raw []byte, sel string) []byte {
 	return []byte(fmt.Sprintf(`{"x-selector":%q,%s`, sel, strings.TrimPrefix(strings.TrimSpace(string(raw)), "{")))
 }
-

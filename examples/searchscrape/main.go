@@ -39,7 +39,6 @@ func main() {
 	}
 }
 
-
 // fakeSearXNG answers /search?q=...&format=json with the demo shop's products
 // whose name contains a word of the query, in SearXNG's JSON shape.
 func fakeSearXNG(shop *demosite.Shop, shopURL string) http.Handler {
