@@ -111,7 +111,12 @@ func (e *Engine) taskVersion(ctx context.Context, id string, version int) (*tita
 
 // abandon ends an execution that cannot resume, with the reason.
 func (e *Engine) abandon(ctx context.Context, x *titan.Execution, reason string) error {
-	if err := x.Transition(titan.StatusFailed, reason, e.now()); err != nil {
+	return e.abandonAs(ctx, x, titan.StatusFailed, reason)
+}
+
+// abandonAs ends an execution that will not run, in status to, with the reason.
+func (e *Engine) abandonAs(ctx context.Context, x *titan.Execution, to titan.ExecutionStatus, reason string) error {
+	if err := x.Transition(to, reason, e.now()); err != nil {
 		return err
 	}
 	if err := e.store.Checkpoint(ctx, x, nil); err != nil {

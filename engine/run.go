@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -66,6 +67,11 @@ func (e *Engine) Run(ctx context.Context, id string, opts ...RunOption) (*titan.
 	job := &titan.Job{ExecutionID: x.ID, Task: t, Trigger: o.trigger, Secrets: o.secrets, Limits: o.limits}
 	queued := x.Clone()
 	if err := e.start(x, job, false); err != nil {
+		// Closed since the check above: end the execution rather than leave it
+		// queued with nobody to run it.
+		if aerr := e.abandonAs(context.WithoutCancel(ctx), x, titan.StatusCancelled, "engine closed"); aerr != nil {
+			return nil, errors.Join(err, aerr)
+		}
 		return nil, err
 	}
 	e.publish(event(EventQueued, queued))
