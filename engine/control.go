@@ -33,6 +33,13 @@ func (e *Engine) control(ctx context.Context, id string, to titan.ExecutionStatu
 	s := a.sink
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	from := titan.StatusRunning
+	if to == titan.StatusRunning {
+		from = titan.StatusPaused
+	}
+	if s.x.Status != from {
+		return fmt.Errorf("%w: execution %s is %s, not %s", titan.ErrInvalidTransition, id, s.x.Status, from)
+	}
 	if err := s.x.Transition(to, reason, e.now()); err != nil {
 		return err
 	}

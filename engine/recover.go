@@ -53,7 +53,12 @@ func (e *Engine) Recover(ctx context.Context) ([]string, error) {
 		taken = append(taken, x)
 	}
 	var ids []string
+	seen := make(map[string]bool, len(taken))
 	for _, x := range taken {
+		if seen[x.ID] { // ours and expired: listed, then claimed again
+			continue
+		}
+		seen[x.ID] = true
 		if err := e.resume(ctx, x); err != nil {
 			return ids, err
 		}

@@ -89,6 +89,9 @@ func (e *Engine) start(x *titan.Execution, job *titan.Job, paused bool) error {
 	if e.closed {
 		return ErrClosed
 	}
+	if _, ok := e.running[x.ID]; ok {
+		return fmt.Errorf("engine: execution %s is already running", x.ID)
+	}
 	runCtx, cancel := context.WithCancelCause(context.Background())
 	a := &active{cancel: cancel, done: make(chan struct{})}
 	a.sink = newSink(e, x)
@@ -173,14 +176,14 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 	}()
 	log := e.log.With("execution", x.ID, "task", x.TaskID)
 	s := a.sink
-	stopRenew := e.renewLease(ctx, x.ID)
+	stopRenew := e.renewLease(ctx, x.ID, a)
 	defer stopRenew()
 
 	select {
 	case e.slots <- struct{}{}:
 		defer func() { <-e.slots }()
 	case <-ctx.Done():
-		s.finish(titan.Stats{}, context.Cause(ctx))
+		s.finish(x.Stats, context.Cause(ctx))
 		return
 	}
 	s.mu.Lock()
@@ -194,14 +197,15 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 	if err == nil {
 		err = e.store.Checkpoint(context.WithoutCancel(ctx), x, nil)
 	}
+	started := event(EventStarted, x)
 	s.mu.Unlock()
 	if err != nil {
 		log.Error("execution could not start", "err", err)
-		s.finish(titan.Stats{}, err)
+		s.finish(x.Stats, err)
 		return
 	}
 	log.Info("execution started", "trigger", x.Trigger, "resumed", job.Resume != nil)
-	e.publish(event(EventStarted, x))
+	e.publish(started)
 	stats, err := e.runner.Execute(ctx, job, s)
 	s.finish(stats, err)
 	e.notify(job.Task, x.Clone())
@@ -209,9 +213,13 @@ func (e *Engine) execute(ctx context.Context, a *active, x *titan.Execution, job
 		"records", x.Stats.Records(), "errors", x.Stats.Errors)
 }
 
+// errLeaseLost is the cause of an execution whose lease another worker took.
+var errLeaseLost = errors.New("engine: lease lost to another worker")
+
 // renewLease keeps the engine's lease on execution id alive until the returned
-// function is called.
-func (e *Engine) renewLease(ctx context.Context, id string) func() {
+// function is called. When another worker has taken the lease, the execution
+// stops here: it is that worker's now.
+func (e *Engine) renewLease(ctx context.Context, id string, a *active) func() {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
@@ -223,7 +231,14 @@ func (e *Engine) renewLease(ctx context.Context, id string) func() {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := e.store.RenewLease(ctx, id, e.worker, e.leaseTTL); err != nil && ctx.Err() == nil {
+				err := e.store.RenewLease(ctx, id, e.worker, e.leaseTTL)
+				switch {
+				case err == nil || ctx.Err() != nil:
+				case errors.Is(err, titan.ErrConflict):
+					e.log.Error("lease lost: stopping the execution", "execution", id, "err", err)
+					a.cancel(errLeaseLost)
+					return
+				default:
 					e.log.Warn("lease not renewed", "execution", id, "err", err)
 				}
 			}

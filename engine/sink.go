@@ -171,6 +171,10 @@ func (s *sink) finish(stats titan.Stats, err error) {
 	if err != nil && status == titan.StatusFailed {
 		s.x.AddError(titan.NewExecError(err, "", "", s.e.now()))
 	}
+	if s.x.Status == titan.StatusPaused && !s.x.Status.CanTransition(status) {
+		// Paused as the work ended: it ran to its end all the same.
+		_ = s.x.Transition(titan.StatusRunning, "", s.e.now())
+	}
 	if terr := s.x.Transition(status, reason, s.e.now()); terr != nil {
 		s.e.log.Error("execution cannot end", "execution", s.x.ID, "err", terr)
 		return

@@ -72,11 +72,14 @@ func (r *Runner) Execute(ctx context.Context, job *titan.Job, sink titan.Sink) (
 		ctx, cancel = context.WithTimeoutCause(ctx, time.Duration(maxDuration)*time.Second, ErrTimeout)
 		defer cancel()
 	}
-	if job.Resume == nil {
-		for _, s := range x.steps {
-			if err := s.seed(ctx); err != nil {
-				return x.stats(), err
-			}
+	ctx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	x.abort = abort
+	// A resumed execution is seeded again too: the frontier drops what it has
+	// seen, and a crash during seeding loses no input.
+	for _, s := range x.steps {
+		if err := s.seed(ctx); err != nil {
+			return x.stats(), err
 		}
 	}
 	done := make(chan struct{}, len(x.steps))
@@ -185,6 +188,7 @@ type execution struct {
 	session *fetch.Session
 	sink    titan.Sink
 	steps   []*stepRun
+	abort   context.CancelCauseFunc // stops the execution with a cause
 
 	lastProgress atomic.Int64 // unix nanoseconds of the last snapshot
 }

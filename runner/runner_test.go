@@ -207,3 +207,42 @@ func TestCancelStopsFeeding(t *testing.T) {
 		t.Fatalf("err %v after %d calls", res.Err, calls.Load())
 	}
 }
+
+func TestMaxItemsIsExactUnderConcurrency(t *testing.T) {
+	one := titan.ActionFunc(func(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+		return out.Emit(ctx, titan.Record{Data: map[string]any{"u": in.Item.URL}})
+	})
+	r := newRunner(t, runner.Config{Concurrency: 8, Actions: map[titan.ActionType]titan.Action{"one": one}})
+	urls := make([]string, 200)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://a.test/%d", i)
+	}
+	for range 5 {
+		res := titantest.Run(context.Background(), r, &titan.Task{Name: "m", ActionType: "one", URLs: urls, Limits: &titan.Limits{MaxItems: 3}})
+		if res.Err != nil || len(res.Records) != 3 || res.Stats.Skipped[runner.SkipMaxItems] < 1 {
+			t.Fatalf("err %v, %d records, skipped %v", res.Err, len(res.Records), res.Stats.Skipped)
+		}
+	}
+}
+
+// failingSink cannot keep records.
+type failingSink struct{ discard }
+
+func (failingSink) Record(context.Context, string, titan.Record) error { return errors.New("disk full") }
+
+func TestSinkFailureStopsTheExecution(t *testing.T) {
+	var calls atomic.Int32
+	one := titan.ActionFunc(func(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+		calls.Add(1)
+		return out.Emit(ctx, titan.Record{Data: map[string]any{"u": in.Item.URL}})
+	})
+	r := newRunner(t, runner.Config{Concurrency: 2, Actions: map[titan.ActionType]titan.Action{"one": one}})
+	urls := make([]string, 100)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("https://a.test/%d", i)
+	}
+	_, err := r.Execute(context.Background(), &titan.Job{ExecutionID: "f", Task: &titan.Task{Name: "f", ActionType: "one", URLs: urls}}, failingSink{})
+	if err == nil || !strings.Contains(err.Error(), "disk full") || calls.Load() > 4 {
+		t.Fatalf("err %v after %d calls", err, calls.Load())
+	}
+}

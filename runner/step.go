@@ -32,6 +32,7 @@ type stepRun struct {
 	downstream  []*stepRun // steps that read this one's records
 
 	pages, valid, invalid atomic.Int64
+	emitted               atomic.Int64 // records emitted or reserved, for max_items
 	ids                   atomic.Int64 // ordinal of the last record, for Record.ID
 	anon                  atomic.Int64 // keys of items without a URL
 
@@ -41,6 +42,7 @@ type stepRun struct {
 	mu           sync.Mutex
 	cond         sync.Cond
 	inFlight     int
+	queued       int   // items waiting in the frontier, for the input buffer
 	upstreamLeft int   // upstream steps still running
 	accepted     int64 // page items accepted, for max_pages
 	stopped      bool  // max_items reached: take no new item
@@ -145,31 +147,50 @@ func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done, se
 	if page && !done {
 		s.accepted++
 	}
+	if !done {
+		s.queued++
+	}
 	s.cond.Signal()
 	return true, nil
 }
 
-// feed offers an upstream record to this step as an item, waiting while the step
-// already holds a full buffer of upstream items, so a fast upstream step cannot
-// outrun a slow downstream one.
+// feed offers an upstream record to this step as an item, as soon as it is
+// emitted, waiting while the step already holds a full buffer of upstream items,
+// so a fast upstream step cannot outrun a slow downstream one.
 //
 // The item's URL is the record's "url" field when it has one (a search result, a
 // mapped link), and items with the same such URL are fed once; otherwise it is the
-// record's source URL, and every record is fed (many records come from one page).
-func (s *stepRun) feed(ctx context.Context, rec *titan.Record) error {
+// record's source URL and every record is fed, keyed by the upstream item's key
+// and the record's position among its valid records, so that an upstream item
+// processed again after a crash feeds the same keys. A step that stopped
+// (max_items) takes no more items: they are counted as skipped.
+func (s *stepRun) feed(ctx context.Context, from *stepRun, itemKey string, pos int, rec *titan.Record) error {
 	it := titan.Item{URL: rec.URL, Data: rec.Data, Parent: rec.ID}
-	key := "#" + rec.ID
+	key := "#" + from.step.ID + " " + itemKey + "#" + strconv.Itoa(pos)
 	if u, ok := rec.Data["url"].(string); ok && u != "" {
 		it.URL = u
 		key = s.key(it)
 	}
+	stop := context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stop()
 	s.mu.Lock()
-	for s.frontier.Queued() >= inputBuffer*s.concurrency && ctx.Err() == nil && !s.stopped && s.fatal == nil {
+	for s.queued >= inputBuffer*s.concurrency && ctx.Err() == nil && !s.stopped && s.fatal == nil {
 		s.cond.Wait()
 	}
+	stopped := s.stopped || s.fatal != nil
+	if stopped {
+		s.skip(SkipMaxItems, 1)
+	}
 	s.mu.Unlock()
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		return context.Cause(ctx)
+	case stopped:
+		return nil
 	}
 	_, err := s.offer(ctx, key, it, false, false)
 	return err
@@ -247,6 +268,7 @@ func (s *stepRun) next(ctx context.Context) (string, titan.Item, int) {
 		}
 		if ok {
 			s.inFlight++
+			s.queued--
 			s.cond.Broadcast() // room for upstream emitters
 			return key, it, got
 		}
@@ -344,11 +366,12 @@ type emitter struct {
 	s    *stepRun
 	key  string // the item's frontier key
 	item *titan.Item
+	fed  int // valid records fed to the downstream steps so far
 }
 
 func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 	s := e.s
-	if max := int64(s.limits.MaxItems); max > 0 && s.valid.Load()+s.invalid.Load() >= max {
+	if max := int64(s.limits.MaxItems); max > 0 && s.emitted.Add(1) > max {
 		s.mu.Lock()
 		s.skip(SkipMaxItems, 1)
 		s.stopped = true
@@ -377,6 +400,8 @@ func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 		s.invalid.Add(1)
 	}
 	if err := s.x.sink.Record(ctx, e.key, rec); err != nil {
+		// The output cannot be kept: stop the whole execution.
+		s.x.abort(fmt.Errorf("runner: keep records: %w", err))
 		return err
 	}
 	if !rec.Valid() {
@@ -388,10 +413,11 @@ func (e *emitter) Emit(ctx context.Context, rec titan.Record) error {
 		}
 	}
 	for _, d := range s.downstream {
-		if err := d.feed(ctx, &rec); err != nil {
+		if err := d.feed(ctx, s, e.key, e.fed, &rec); err != nil {
 			return err
 		}
 	}
+	e.fed++
 	return nil
 }
 
