@@ -228,7 +228,9 @@ func TestMaxItemsIsExactUnderConcurrency(t *testing.T) {
 // failingSink cannot keep records.
 type failingSink struct{ discard }
 
-func (failingSink) Record(context.Context, string, titan.Record) error { return errors.New("disk full") }
+func (failingSink) Record(context.Context, string, titan.Record) error {
+	return errors.New("disk full")
+}
 
 func TestSinkFailureStopsTheExecution(t *testing.T) {
 	var calls atomic.Int32
