@@ -49,7 +49,8 @@ func FormatOf(path string) (Format, error) {
 //
 // CSV writes the columns seq, step, url, valid, then one column per name in columns
 // (the output schema's top-level properties in declared order: see
-// schema.Schema.Columns), then "extra" holding any data fields not in columns as a
+// schema.Schema.Columns; a name that is one of the other columns' is written
+// "data.<name>"), then "extra" holding any data fields not in columns as a
 // JSON object, then "errors" as a JSON array, then one column per page format
 // present on the first record (html, text, markdown, links, metadata). Strings are
 // written as they are; numbers in their shortest exact form; booleans as true and
@@ -134,7 +135,7 @@ func exportCSV(w io.Writer, columns []string, records iter.Seq2[Record, error]) 
 					}
 				}
 			}
-			header = slices.Concat([]string{"seq", "step", "url", "valid"}, columns, []string{"extra", "errors"}, pages)
+			header = slices.Concat([]string{"seq", "step", "url", "valid"}, dataHeaders(columns), []string{"extra", "errors"}, pages)
 			if err := cw.Write(header); err != nil {
 				return err
 			}
@@ -170,10 +171,24 @@ func exportCSV(w io.Writer, columns []string, records iter.Seq2[Record, error]) 
 		}
 	}
 	if header == nil {
-		cw.Write(slices.Concat([]string{"seq", "step", "url", "valid"}, columns, []string{"extra", "errors"}))
+		cw.Write(slices.Concat([]string{"seq", "step", "url", "valid"}, dataHeaders(columns), []string{"extra", "errors"}))
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// dataHeaders names the data columns, prefixing with "data." those that would
+// collide with the record's own columns (a schema with a "url" property).
+func dataHeaders(columns []string) []string {
+	out := make([]string, len(columns))
+	for i, c := range columns {
+		switch c {
+		case "seq", "step", "url", "valid", "extra", "errors", "html", "text", "markdown", "links", "metadata":
+			c = "data." + c
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // writeCSV writes rows as CSV.

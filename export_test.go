@@ -93,3 +93,15 @@ func TestFormatOf(t *testing.T) {
 		t.Error("xml accepted")
 	}
 }
+
+func TestExportCSVRenamesCollidingColumns(t *testing.T) {
+	var b bytes.Buffer
+	rec := titan.Record{Seq: 1, Step: "main", URL: "https://s.test/list", Data: map[string]any{"url": "https://s.test/p/1"}}
+	if err := titan.Export(&b, titan.FormatCSV, []string{"url"}, seq(rec)); err != nil {
+		t.Fatal(err)
+	}
+	want := "seq,step,url,valid,data.url,extra,errors\n1,main,https://s.test/list,true,https://s.test/p/1,,\n"
+	if b.String() != want {
+		t.Fatalf("CSV:\n%s", b.String())
+	}
+}

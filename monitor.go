@@ -64,11 +64,17 @@ func RecordKey(outputSchema json.RawMessage) (func(Record) string, error) {
 		if len(fields) == 0 {
 			return r.Step + " " + r.URL
 		}
-		parts := make([]string, len(fields))
-		for i, f := range fields {
-			parts[i] = fmt.Sprint(r.Data[f])
+		if len(fields) == 1 {
+			if s, ok := r.Data[fields[0]].(string); ok {
+				return r.Step + " " + s
+			}
 		}
-		return r.Step + " " + strings.Join(parts, "|")
+		parts := make([]any, len(fields))
+		for i, f := range fields {
+			parts[i] = r.Data[f]
+		}
+		b, _ := json.Marshal(parts) // unambiguous: ["a|b","c"] differs from ["a","b|c"]
+		return r.Step + " " + string(b)
 	}, nil
 }
 

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
@@ -112,13 +115,23 @@ func (Crawl) DefaultLimits() titan.Limits { return titan.Limits{MaxDepth: 1, Max
 // ValidateStep checks the crawl's params.
 func (Crawl) ValidateStep(s *titan.Step) []titan.FieldError {
 	// The seeds only shape the scope's hosts; any valid one checks the params.
-	_, problems := compileCrawl([]string{"https://seed.invalid/"}, s)
+	c, problems := compileCrawl([]string{"https://seed.invalid/"}, s)
+	if c != nil && c.params.Mode != ModeMap && !bytes.Contains(s.OutputSchema, []byte(`"x-selector"`)) {
+		problems = append(problems, titan.FieldError{Field: "output_schema",
+			Problem: `a crawl in mode "crawl" extracts records with x-selector keywords; give it a schema with selectors, or use mode "map" to list URLs`})
+	}
 	return problems
 }
 
-// Prepare compiles the crawl's params for one execution.
+// Prepare compiles the crawl's params for one execution. The scope is relative to
+// the task's URLs when the step reads them, and to each item it is given at depth
+// 0 (the records of an earlier step, or the URL inventory) as they come.
 func (Crawl) Prepare(t *titan.Task, s *titan.Step) (titan.Action, error) {
-	c, problems := compileCrawl(t.URLs, s)
+	var seeds []string
+	if readsTaskURLs(t, s) {
+		seeds = t.URLs
+	}
+	c, problems := compileCrawl(seeds, s)
 	if len(problems) > 0 {
 		return nil, &titan.ValidationError{What: "crawl params", Problems: problems}
 	}
@@ -134,11 +147,27 @@ func (Crawl) Run(ctx context.Context, in *titan.Input, out titan.Emitter) error 
 	return c.Run(ctx, in, out)
 }
 
+// readsTaskURLs reports whether step s of t takes the task's URLs as input.
+func readsTaskURLs(t *titan.Task, s *titan.Step) bool {
+	if t.ExecutionPlan == nil {
+		return s.InputSource == "" || s.InputSource == titan.InputStaticURLs
+	}
+	for i := range t.ExecutionPlan.Steps {
+		if t.ExecutionPlan.Steps[i].ID == s.ID {
+			return s.InputSource == titan.InputStaticURLs || len(t.ExecutionPlan.Inputs(i)) == 0 && s.InputSource != titan.InputURLInventory
+		}
+	}
+	return false
+}
+
 // crawler is a Crawl prepared for one execution.
 type crawler struct {
 	params  CrawlParams
 	norm    crawl.NormalizeOptions
-	scope   *crawl.Scope
+	scope   atomic.Pointer[crawl.Scope]
+	cfg     crawl.ScopeConfig
+	mu      sync.Mutex
+	seeds   []*url.URL // the hosts the scope is relative to
 	extract []*regexp.Regexp
 	links   cascadia.Sel
 }
@@ -185,17 +214,15 @@ func compileCrawl(seeds []string, s *titan.Step) (*crawler, []titan.FieldError) 
 			}
 		}
 	}
-	var scope *crawl.Scope
-	if len(problems) == 0 {
-		var err error
-		scope, err = crawl.NewScope(seedURLs, crawl.ScopeConfig{
-			Kind: crawl.ScopeKind(p.Scope), IncludePaths: p.IncludePaths, ExcludePaths: p.ExcludePaths, MatchFullURL: p.MatchFullURL,
-		})
+	c.cfg = crawl.ScopeConfig{Kind: crawl.ScopeKind(p.Scope), IncludePaths: p.IncludePaths, ExcludePaths: p.ExcludePaths, MatchFullURL: p.MatchFullURL}
+	if len(problems) == 0 && len(seedURLs) > 0 {
+		scope, err := crawl.NewScope(seedURLs, c.cfg)
 		if err != nil {
 			add("params", "%v", err)
 		}
+		c.scope.Store(scope)
+		c.seeds = seedURLs
 	}
-	c.scope = scope
 	for i, e := range p.ExtractPaths {
 		re, err := regexp.Compile(e)
 		if err != nil {
@@ -255,10 +282,13 @@ func (c *crawler) Run(ctx context.Context, in *titan.Input, out titan.Emitter) e
 	}
 	it := in.Item
 	if it.Depth == 0 {
+		if err := c.addSeed(it.URL); err != nil {
+			return err
+		}
 		if c.params.Mode == ModeMap {
 			// A seed is always fetched, but listed only when the scope allows it.
 			if u, err := c.normalize(it.URL); err == nil {
-				if ok, _ := c.scope.Allow(u); ok && c.extracts(u) {
+				if ok, _ := c.scope.Load().Allow(u); ok && c.extracts(u) {
 					if err := out.Emit(ctx, mapRecord(u.String(), 0)); err != nil {
 						return err
 					}
@@ -315,7 +345,10 @@ func (c *crawler) Run(ctx context.Context, in *titan.Input, out titan.Emitter) e
 	}
 	if head.canonical != "" {
 		if cu, err := c.normalize(head.canonical); err == nil && cu.String() != c.keyOf(pageURL) {
-			if ok, _ := c.scope.Allow(cu); ok {
+			if ok, _ := c.scope.Load().Allow(cu); ok {
+				// The canonical page is extracted instead: followed now, or seen
+				// already. (A canonical that redirects back to this page loses
+				// it: such sites are rare and the skip is counted.)
 				out.Skip(SkipNonCanonical, 1)
 				_, err := out.Follow(ctx, titan.Item{URL: cu.String(), Depth: it.Depth})
 				return err
@@ -334,6 +367,35 @@ func (c *crawler) Run(ctx context.Context, in *titan.Input, out titan.Emitter) e
 	return nil
 }
 
+// addSeed makes the scope relative to a seed's host too: a crawl fed by an
+// earlier step gets its seeds as items, not from the task's URLs.
+func (c *crawler) addSeed(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return &titan.InputError{Input: raw, Problem: "does not parse"}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sc := c.scope.Load(); sc != nil {
+		if ok, _ := sc.Allow(u); ok {
+			return nil
+		}
+		for _, s := range c.seeds {
+			if strings.EqualFold(s.Host, u.Host) {
+				return nil // in the host scope: include or exclude refused it
+			}
+		}
+	}
+	seeds := append(slices.Clone(c.seeds), u)
+	sc, err := crawl.NewScope(seeds, c.cfg)
+	if err != nil {
+		return &titan.InputError{Input: raw, Problem: err.Error()}
+	}
+	c.seeds = seeds
+	c.scope.Store(sc)
+	return nil
+}
+
 // redirectSkip stops a redirect the crawl does not follow.
 type redirectSkip struct{ reason string }
 
@@ -342,22 +404,35 @@ func (e *redirectSkip) Error() string { return "not followed: " + e.reason }
 // redirects returns the CheckRedirect of a page fetch: a redirect is followed only
 // to an in-scope URL that no other item has claimed, so no page is fetched twice
 // and none out of scope is fetched at all.
+//
+// The check remembers what this fetch claimed, starting with the item's own URL:
+// a redirect back to the page itself (a cookie wall) and the same chain followed
+// again by a retry are the fetch's own, not duplicates.
 func (c *crawler) redirects(ctx context.Context, it titan.Item, out titan.Emitter) func(*url.URL) error {
+	var mu sync.Mutex
+	mine := map[string]bool{strings.TrimPrefix(c.Key(it), " "): true}
 	return func(to *url.URL) error {
 		n, err := crawl.Normalize(to, c.norm)
 		if err != nil {
 			return &redirectSkip{SkipBadURL}
 		}
-		if ok, _ := c.scope.Allow(n); !ok {
+		if ok, _ := c.scope.Load().Allow(n); !ok {
 			return &redirectSkip{SkipRedirectOutScope}
 		}
-		fresh, err := out.Claim(ctx, titan.Item{URL: n.String(), Depth: it.Depth})
+		s := n.String()
+		mu.Lock()
+		defer mu.Unlock()
+		if mine[s] {
+			return nil
+		}
+		fresh, err := out.Claim(ctx, titan.Item{URL: s, Depth: it.Depth})
 		if err != nil {
 			return err
 		}
 		if !fresh {
 			return &redirectSkip{SkipRedirectSeen}
 		}
+		mine[s] = true
 		return nil
 	}
 }
@@ -437,7 +512,7 @@ func (c *crawler) follow(ctx context.Context, doc *html.Node, base *url.URL, hea
 			continue
 		}
 		seen[s] = struct{}{}
-		if ok, why := c.scope.Allow(u); !ok {
+		if ok, why := c.scope.Load().Allow(u); !ok {
 			out.Skip(skipReason(why), 1)
 			continue
 		}
@@ -573,7 +648,7 @@ func (c *crawler) sitemap(ctx context.Context, in *titan.Input, out titan.Emitte
 			out.Skip(SkipSitemapEntry, 1)
 			continue
 		}
-		if ok, why := c.scope.Allow(u); !ok {
+		if ok, why := c.scope.Load().Allow(u); !ok {
 			out.Skip(skipReason(why), 1)
 			continue
 		}

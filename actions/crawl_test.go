@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/titanscrape/titan"
@@ -198,12 +199,12 @@ func TestCrawlRedirects(t *testing.T) {
 	if site.Hits("https://r.test/new") != 1 || site.Hits("https://elsewhere.test/") != 0 {
 		t.Fatalf("/new fetched %d times, elsewhere %d", site.Hits("https://r.test/new"), site.Hits("https://elsewhere.test/"))
 	}
-	if len(res.Errors) != 0 {
+	// A redirect loop is an error; /old → /new (fetched from home) is a
+	// duplicate; /away leaves the scope.
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "too many redirects") || res.Errors[0].URL != "https://r.test/loop1" {
 		t.Fatalf("errors = %+v", res.Errors)
 	}
-	// /old → /new (seen: fetched from home) and /loop1 → /loop2 → /loop1 (seen)
-	// are duplicates whichever comes first; /away leaves the scope.
-	if res.Stats.Skipped["redirect_duplicate"] != 2 || res.Stats.Skipped["redirect_out_of_scope"] != 1 {
+	if res.Stats.Skipped["redirect_duplicate"] != 1 || res.Stats.Skipped["redirect_out_of_scope"] != 1 {
 		t.Fatalf("skipped = %v", res.Stats.Skipped)
 	}
 }
@@ -377,5 +378,87 @@ func TestCrawlExtractsCanonicalPagesOnce(t *testing.T) {
 	}
 	if res.Stats.Skipped["non_canonical"] != 2 {
 		t.Fatalf("skipped = %v", res.Stats.Skipped)
+	}
+}
+
+// TestCrawlRedirectRetriedAndSelf covers two redirects that are the fetch's own:
+// the chain followed again when its target answers 503 once, and a page that
+// redirects to itself (a cookie wall).
+func TestCrawlRedirectRetriedAndSelf(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, links("home", "/x", "/wall"))
+		case "/x":
+			http.Redirect(w, r, "/y", http.StatusFound)
+		case "/y":
+			if calls.Add(1) == 1 {
+				http.Error(w, "busy", http.StatusServiceUnavailable)
+				return
+			}
+			fmt.Fprint(w, "<h1>y</h1>")
+		case "/wall":
+			if _, err := r.Cookie("ok"); err != nil {
+				http.SetCookie(w, &http.Cookie{Name: "ok", Value: "1"})
+				http.Redirect(w, r, "/wall", http.StatusFound)
+				return
+			}
+			fmt.Fprint(w, "<h1>wall</h1>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	r, err := runner.New(runner.Config{RatePerHost: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := titantest.Run(context.Background(), r, &titan.Task{
+		Name: "r", ActionType: titan.ActionCrawl, URLs: []string{srv.URL + "/"},
+		OutputSchema: json.RawMessage(`{"type":"object","properties":{"title":{"type":"string","x-selector":"h1"}}}`),
+	})
+	var titles []string
+	for _, rec := range res.Records {
+		titles = append(titles, rec.Data["title"].(string))
+	}
+	sort.Strings(titles)
+	if res.Err != nil || len(res.Errors) != 0 || !slices.Equal(titles, []string{"home", "wall", "y"}) {
+		t.Fatalf("err %v, errors %+v, titles %v, skipped %v", res.Err, res.Errors, titles, res.Stats.Skipped)
+	}
+}
+
+func TestCrawlModeNeedsSelectors(t *testing.T) {
+	r := titantest.NewRunner(t, titantest.NewSite(nil), nil)
+	err := r.Validate(&titan.Task{Name: "c", ActionType: titan.ActionCrawl, URLs: []string{"https://c.test/"}})
+	if err == nil || !strings.Contains(err.Error(), `output_schema: a crawl in mode "crawl" extracts records`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestCrawlFedByAnEarlierStep gets its seeds as items, not task URLs.
+func TestCrawlFedByAnEarlierStep(t *testing.T) {
+	site := titantest.NewSite(map[string]string{
+		"https://a.test/":   links("a", "/a1", "https://b.test/"),
+		"https://a.test/a1": links("a1"),
+	})
+	seeds := titan.ActionFunc(func(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+		return out.Emit(ctx, titan.Record{Data: map[string]any{"url": "https://a.test/"}})
+	})
+	res := titantest.Run(context.Background(), titantest.NewRunner(t, site, map[titan.ActionType]titan.Action{"seeds": seeds}), &titan.Task{
+		Name: "fed", URLs: []string{"https://start.test/"}, ExecutionPlan: &titan.Plan{Steps: []titan.Step{
+			{ID: "seeds", ActionType: "seeds"},
+			{ID: "map", ActionType: titan.ActionCrawl, Params: map[string]any{"mode": "map"}},
+		}},
+	})
+	var got []string
+	for _, r := range res.Records {
+		if r.Step == "map" {
+			got = append(got, r.URL)
+		}
+	}
+	sort.Strings(got)
+	if res.Err != nil || !slices.Equal(got, []string{"https://a.test/", "https://a.test/a1"}) || res.Stats.Steps["map"].Skipped["out_of_scope"] != 1 {
+		t.Fatalf("err %v, got %v, stats %+v", res.Err, got, res.Stats.Steps["map"])
 	}
 }

@@ -104,11 +104,20 @@ func runTask(ctx context.Context, preview bool, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	if *conc < 0 || *maxPages < 0 {
+		return fail(exitUsage, "%s: -c and --max-pages must not be negative\n%s", name, usage)
+	}
 	format := titan.FormatJSONL
+	var file *os.File
 	if *out != "-" {
 		if format, err = titan.FormatOf(*out); err != nil {
 			return fail(exitUsage, "-o: %v", err)
 		}
+		// Create the output before the run, so a bad path costs no run.
+		if file, err = os.Create(*out); err != nil {
+			return err
+		}
+		defer file.Close()
 	}
 	r, err := runner.New(runner.Config{})
 	if err != nil {
@@ -144,8 +153,18 @@ func runTask(ctx context.Context, preview bool, args []string, stdout, stderr io
 		return err
 	}
 	p.summary(x)
-	if err := export(ctx, eng, x.ID, *out, format, stdout); err != nil {
+	w := io.Writer(stdout)
+	if file != nil {
+		w = file
+	}
+	// Even after an interrupt, the records so far are written.
+	if err := eng.Export(context.WithoutCancel(ctx), x.ID, w, format); err != nil {
 		return err
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return err
+		}
 	}
 	switch x.Status {
 	case titan.StatusCompleted:
@@ -182,19 +201,4 @@ func watch(ctx context.Context, eng *engine.Engine, id string, p *progress) (*ti
 			}
 		}
 	}
-}
-
-func export(ctx context.Context, eng *engine.Engine, id, path string, f titan.Format, stdout io.Writer) error {
-	if path == "-" {
-		return eng.Export(ctx, id, stdout, f)
-	}
-	file, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := eng.Export(context.WithoutCancel(ctx), id, file, f); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
 }

@@ -188,6 +188,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run", valid, "--bogus"}, 2, "flag provided but not defined"},
 		{[]string{"run", valid, "-o", "out.xml"}, 2, "unknown export format"},
 		{[]string{"schema", valid}, 3, "no output_schema"},
+		{[]string{"run", valid, "-c", "-1"}, 2, "must not be negative"},
+		{[]string{"run", valid, "-o", "/no/such/dir/out.jsonl"}, 1, "no such file or directory"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := titan(t, dir, tt.args...)

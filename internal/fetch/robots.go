@@ -177,6 +177,9 @@ func (c *Client) fetchRobots(ctx context.Context, u *url.URL, h *hostState, e *r
 // getRobots GETs robotsURL and returns its status and at most robotsMaxBytes
 // of its decoded body, cut at a line end.
 func (c *Client) getRobots(ctx context.Context, robotsURL string) (int, []byte, error) {
+	// The page fetch that led here may carry its caller's redirect check; it is
+	// not robots.txt's.
+	ctx = context.WithValue(ctx, redirectCheckKey{}, nil)
 	actx, cancel := c.attemptContext(ctx)
 	defer cancel()
 	resp, err := c.robotsHTTP.R().SetContext(actx).
