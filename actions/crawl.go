@@ -57,11 +57,18 @@ const (
 	SkipNonCanonical     = "non_canonical"
 	SkipNoRecords        = "no_records"
 	SkipSitemapEntry     = "sitemap_bad_entry"
+	SkipMaxSitemaps      = "max_sitemaps"
 )
 
 // maxSitemapBytes caps one decompressed sitemap document (the protocol's limit is
-// 50 MB uncompressed).
-const maxSitemapBytes = 50 << 20
+// 50 MB uncompressed); maxSitemaps caps the sitemap documents one crawl reads.
+const (
+	maxSitemapBytes = 50 << 20
+	maxSitemaps     = 1000
+)
+
+// xmlEncodingDecl matches the encoding declaration of an XML prolog.
+var xmlEncodingDecl = regexp.MustCompile(`^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']`)
 
 // CrawlParams are the params of a crawl step.
 type CrawlParams struct {
@@ -164,7 +171,8 @@ func readsTaskURLs(t *titan.Task, s *titan.Step) bool {
 type crawler struct {
 	params  CrawlParams
 	norm    crawl.NormalizeOptions
-	scope   atomic.Pointer[crawl.Scope]
+	scope    atomic.Pointer[crawl.Scope]
+	sitemaps atomic.Int64 // sitemap documents read
 	cfg     crawl.ScopeConfig
 	mu      sync.Mutex
 	seeds   []*url.URL // the hosts the scope is relative to
@@ -624,11 +632,21 @@ func (c *crawler) robots(ctx context.Context, in *titan.Input, out titan.Emitter
 
 // sitemap reads one sitemap or sitemap index and follows what it lists.
 func (c *crawler) sitemap(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+	if c.sitemaps.Add(1) > maxSitemaps {
+		out.Skip(SkipMaxSitemaps, 1) // a sitemap index that never ends
+		return nil
+	}
 	resp, err := in.Fetcher.Fetch(ctx, &titan.Request{URL: in.Item.URL})
 	if err != nil {
 		return err
 	}
-	sm, err := crawl.ParseSitemap(bytes.NewReader(resp.Body), maxSitemapBytes)
+	body := resp.Body
+	if resp.ContentType != "application/gzip" && resp.ContentType != "application/x-gzip" {
+		// The fetcher decoded the XML to UTF-8 already: its declared encoding
+		// no longer holds.
+		body = xmlEncodingDecl.ReplaceAll(body, []byte("$1"))
+	}
+	sm, err := crawl.ParseSitemap(bytes.NewReader(body), maxSitemapBytes)
 	if err != nil {
 		return fmt.Errorf("sitemap %s: %w", resp.URL, err)
 	}

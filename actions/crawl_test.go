@@ -462,3 +462,14 @@ func TestCrawlFedByAnEarlierStep(t *testing.T) {
 		t.Fatalf("err %v, got %v, stats %+v", res.Err, got, res.Stats.Steps["map"])
 	}
 }
+
+func TestCrawlSitemapDeclaredLatin1(t *testing.T) {
+	site := titantest.NewSite(map[string]string{"https://l.test/": "<html></html>"})
+	site.Set("https://l.test/robots.txt", titantest.Page{ContentType: "text/plain", Body: "Sitemap: https://l.test/s.xml\n"})
+	site.Set("https://l.test/s.xml", titantest.Page{ContentType: "application/xml", Body: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" +
+		"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://l.test/caf\xe9</loc></url></urlset>"})
+	got, _ := crawlMap(t, site, []string{"https://l.test/"}, map[string]any{"sitemap": "only"}, nil)
+	if want := []string{"https://l.test/", "https://l.test/caf%C3%A9"}; !slices.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}

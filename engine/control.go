@@ -48,6 +48,7 @@ func (e *Engine) control(ctx context.Context, id string, to titan.ExecutionStatu
 	} else {
 		a.gate.Resume()
 	}
+	s.paused = to == titan.StatusPaused
 	if err := s.flush(ctx); err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ type sink struct {
 	done      []titan.FrontierKey
 	kept      map[string][2]int64 // valid and invalid records stored, by step
 	lastFlush time.Time
+	paused    bool  // items finishing while paused are written at once
 	failed    error // a checkpoint failed: the execution cannot keep its output
 }
 
@@ -71,7 +72,7 @@ func (s *sink) ItemDone(ctx context.Context, step, item string) {
 	if s.durable != nil {
 		s.done = append(s.done, k)
 	}
-	if s.failed == nil && (len(s.batch) >= s.e.batch || len(s.done) >= s.e.batch || s.e.now().Sub(s.lastFlush) >= s.e.flushEvery) {
+	if s.failed == nil && (s.paused || len(s.batch) >= s.e.batch || len(s.done) >= s.e.batch || s.e.now().Sub(s.lastFlush) >= s.e.flushEvery) {
 		_ = s.flush(ctx)
 	}
 }
