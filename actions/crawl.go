@@ -169,15 +169,15 @@ func readsTaskURLs(t *titan.Task, s *titan.Step) bool {
 
 // crawler is a Crawl prepared for one execution.
 type crawler struct {
-	params  CrawlParams
-	norm    crawl.NormalizeOptions
+	params   CrawlParams
+	norm     crawl.NormalizeOptions
 	scope    atomic.Pointer[crawl.Scope]
 	sitemaps atomic.Int64 // sitemap documents read
-	cfg     crawl.ScopeConfig
-	mu      sync.Mutex
-	seeds   []*url.URL // the hosts the scope is relative to
-	extract []*regexp.Regexp
-	links   cascadia.Sel
+	cfg      crawl.ScopeConfig
+	mu       sync.Mutex
+	seeds    []*url.URL // the hosts the scope is relative to
+	extract  []*regexp.Regexp
+	links    cascadia.Sel
 }
 
 func compileCrawl(seeds []string, s *titan.Step) (*crawler, []titan.FieldError) {
