@@ -52,6 +52,28 @@ type hostState struct {
 
 	mu     sync.Mutex
 	robots *robotsEntry // nil until the first robots.txt lookup
+	hold   time.Time    // a Retry-After from the host: no request before it
+}
+
+// holdUntil makes every request to the host wait until t, as a server's
+// Retry-After asks of the client, not only of the request that got it.
+func (h *hostState) holdUntil(t time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if t.After(h.hold) {
+		h.hold = t
+	}
+}
+
+// waitHold waits out the host's Retry-After hold, if any.
+func (h *hostState) waitHold(ctx context.Context, c *Client) error {
+	h.mu.Lock()
+	d := h.hold.Sub(c.now())
+	h.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	return c.sleep(ctx, d)
 }
 
 // New returns a Client for cfg, after filling its defaults. It fails if a field of

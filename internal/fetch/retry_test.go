@@ -450,3 +450,17 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestRetryAfterHoldsTheHost: a Retry-After answer makes the other sessions'
+// requests to the same host wait too, not only the request that got it.
+func TestRetryAfterHoldsTheHost(t *testing.T) {
+	h, _ := statusSequence(http.StatusTooManyRequests)
+	srv := newServer(t, h)
+	c, rec := newTestClient(t, testConfig())
+	mustGet(t, c.Session(), srv.URL+"/a")
+	mustGet(t, c.Session(), srv.URL+"/b")
+	sleeps := rec.got()
+	if len(sleeps) != 2 || sleeps[0] != time.Second || sleeps[1] <= 500*time.Millisecond || sleeps[1] > time.Second {
+		t.Fatalf("sleeps = %v, want the Retry-After, then the rest of it for the other session", sleeps)
+	}
+}

@@ -102,6 +102,11 @@ func (s *Session) Fetch(ctx context.Context, req *titan.Request) (*titan.Respons
 	h := c.host(hostKey(u))
 	maxAttempts := c.cfg.MaxAttempts
 	for attempt := 1; ; attempt++ {
+		if attempt == 1 { // a retry has just waited its own backoff or Retry-After
+			if err := h.waitHold(ctx, c); err != nil {
+				return nil, &titan.FetchError{URL: name, Attempt: attempt, MaxAttempts: maxAttempts, Err: err}
+			}
+		}
 		out := s.attempt(ctx, h, method, req)
 		if out.err == nil {
 			out.resp.Attempts = attempt
@@ -130,6 +135,7 @@ func (s *Session) Fetch(ctx context.Context, req *titan.Request) (*titan.Respons
 					Err: fmt.Errorf("Retry-After %s exceeds the %s limit: %w", out.retryAfter, c.cfg.MaxRetryAfter, out.err)}
 			}
 			delay = out.retryAfter
+			h.holdUntil(c.now().Add(delay))
 		}
 		log.Debug("fetch retry", "attempt", attempt, "status", out.status, "delay", delay)
 		if err := c.sleep(ctx, delay); err != nil {
