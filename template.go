@@ -151,6 +151,10 @@ func fill(v any, values map[string]any) (any, []string) {
 	return out, slices.Compact(missing)
 }
 
+// Coerce checks v against the parameter's type and returns it in its JSON form
+// (numbers as float64, lists as []any).
+func (p TemplateParam) Coerce(v any) (any, error) { return coerceParam(p.Type, v) }
+
 // coerceParam checks v against t and returns it in its JSON form.
 func coerceParam(t ParamType, v any) (any, error) {
 	switch t {

@@ -209,13 +209,10 @@ func (e *Engine) Store() titan.Store { return e.store }
 
 // Close stops the engine: new calls fail with ErrClosed, running executions are
 // cancelled (they end cancelled, with their results so far kept) and Close waits
-// for them, and for the webhook deliveries of ended executions, until ctx is done. It closes the store if the engine created it.
+// for them, and for the webhook deliveries of ended executions, until ctx is done.
+// Calling Close again (after one that timed out) waits again. It closes the store if the engine created it.
 func (e *Engine) Close(ctx context.Context) error {
 	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		return nil
-	}
 	e.closed = true
 	sched := e.sched
 	for _, a := range e.running {

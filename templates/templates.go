@@ -4,6 +4,7 @@
 package templates
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -68,12 +69,16 @@ func (r *Registry) Add(t *titan.Template) error {
 		v, ok := sampleValue(p.Type)
 		if !ok {
 			add(path+".type", "unknown parameter type %q", p.Type)
+		} else if p.Default != nil {
+			if _, err := p.Coerce(p.Default); err != nil {
+				add(path+".default", "%v", err)
+			}
 		}
 		if p.Default == nil {
 			sample[p.Name] = v
 		}
 	}
-	if len(problems) == 0 {
+	if len(problems) == 0 { // the parameters are sound: check the skeleton
 		task, err := t.Instantiate(sample)
 		if err == nil {
 			err = task.Validate()
@@ -100,10 +105,27 @@ func (r *Registry) Add(t *titan.Template) error {
 	if n := len(versions); n > 0 && versions[n-1].Version >= t.Version {
 		return fmt.Errorf("templates: template %s already has version %d", t.ID, versions[n-1].Version)
 	}
-	c := *t
-	r.byID[t.ID] = append(versions, &c)
+	r.byID[t.ID] = append(versions, clone(t))
 	r.bySlug[t.Slug] = t.ID
 	return nil
+}
+
+// clone returns a deep copy of t: parameters, defaults and skeleton.
+func clone(t *titan.Template) *titan.Template {
+	c := *t
+	c.Task = slices.Clone(t.Task)
+	c.Parameters = slices.Clone(t.Parameters)
+	for i, p := range c.Parameters {
+		if p.Default != nil { // JSON values: a round trip copies them deeply
+			if b, err := json.Marshal(p.Default); err == nil {
+				var v any
+				if json.Unmarshal(b, &v) == nil {
+					c.Parameters[i].Default = v
+				}
+			}
+		}
+	}
+	return &c
 }
 
 // sampleValue returns a value of type t for checking a skeleton.
@@ -147,8 +169,7 @@ func (r *Registry) Get(ref string) (*titan.Template, error) {
 	versions := r.byID[id]
 	for i := len(versions) - 1; i >= 0; i-- {
 		if version == 0 || versions[i].Version == version {
-			c := *versions[i]
-			return &c, nil
+			return clone(versions[i]), nil
 		}
 	}
 	return nil, fmt.Errorf("%w: %q", ErrNotFound, ref)
@@ -160,8 +181,7 @@ func (r *Registry) List() []*titan.Template {
 	defer r.mu.RUnlock()
 	out := make([]*titan.Template, 0, len(r.byID))
 	for _, versions := range r.byID {
-		c := *versions[len(versions)-1]
-		out = append(out, &c)
+		out = append(out, clone(versions[len(versions)-1]))
 	}
 	slices.SortFunc(out, func(a, b *titan.Template) int { return strings.Compare(a.Slug, b.Slug) })
 	return out

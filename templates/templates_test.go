@@ -96,10 +96,10 @@ func TestRegistryVersionsAndRefs(t *testing.T) {
 func TestAddRejectsBrokenTemplates(t *testing.T) {
 	reg, _ := templates.New()
 	bad := &titan.Template{ID: "t1", Slug: "Bad Slug", Version: 0,
-		Parameters: []titan.TemplateParam{{Name: "u", Type: "colour"}, {Name: "u", Type: titan.ParamURL}},
+		Parameters: []titan.TemplateParam{{Name: "u", Type: "colour"}, {Name: "u", Type: titan.ParamURL}, {Name: "n", Type: titan.ParamInteger, Default: "ten"}},
 		Task:       json.RawMessage(`{"name":"x","urls":["{{u}}"]}`)}
 	err := reg.Add(bad)
-	for _, want := range []string{"slug:", "version: must be at least 1", `parameters[0].type: unknown parameter type "colour"`, `parameters[1].name: "u" is declared twice`} {
+	for _, want := range []string{"slug:", "version: must be at least 1", `parameters[0].type: unknown parameter type "colour"`, `parameters[1].name: "u" is declared twice`, "parameters[2].default: want type integer, got string"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
