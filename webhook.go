@@ -1,6 +1,7 @@
 package titan
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -96,4 +97,28 @@ func VerifyWebhook(secret, header string, body []byte, tolerance time.Duration, 
 		return ErrBadSignature
 	}
 	return nil
+}
+
+// Delivery is one attempt to deliver a webhook.
+type Delivery struct {
+	// ID is the same for every attempt of one delivery.
+	ID          string    `json:"id"`
+	URL         string    `json:"url"`
+	Event       string    `json:"event"`
+	ExecutionID string    `json:"execution_id"`
+	Attempt     int       `json:"attempt"`
+	StatusCode  int       `json:"status_code,omitempty"`
+	Error       string    `json:"error,omitempty"`
+	At          time.Time `json:"at"`
+}
+
+// OK reports whether the attempt was delivered (a 2xx answer).
+func (d Delivery) OK() bool { return d.Error == "" && d.StatusCode/100 == 2 }
+
+// A DeliveryLog keeps webhook delivery attempts. Stores that implement it keep
+// them with the execution; the engine falls back to memory otherwise.
+type DeliveryLog interface {
+	AddDelivery(ctx context.Context, d Delivery) error
+	// Deliveries returns an execution's attempts in the order they were made.
+	Deliveries(ctx context.Context, executionID string) ([]Delivery, error)
 }

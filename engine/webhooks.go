@@ -18,20 +18,8 @@ import (
 // says how many were left out.
 const maxChangesInWebhook = 1000
 
-// Delivery is one attempt to deliver a webhook.
-type Delivery struct {
-	ID          string    `json:"id"` // the same for every attempt of one delivery
-	URL         string    `json:"url"`
-	Event       string    `json:"event"`
-	ExecutionID string    `json:"execution_id"`
-	Attempt     int       `json:"attempt"`
-	StatusCode  int       `json:"status_code,omitempty"`
-	Error       string    `json:"error,omitempty"`
-	At          time.Time `json:"at"`
-}
-
-// OK reports whether the attempt was delivered (a 2xx answer).
-func (d Delivery) OK() bool { return d.Error == "" && d.StatusCode/100 == 2 }
+// Delivery is one attempt to deliver a webhook; see titan.Delivery.
+type Delivery = titan.Delivery
 
 // webhookBody is the JSON body of a delivery.
 type webhookBody struct {
@@ -55,15 +43,25 @@ type webhookChanges struct {
 	Omitted int                      `json:"omitted,omitempty"`
 }
 
-// Deliveries returns the webhook delivery attempts of execution id made by this
-// engine, in order.
-func (e *Engine) Deliveries(id string) []Delivery {
+// Deliveries returns the webhook delivery attempts of execution id, in order:
+// from the store when it keeps them (titan.DeliveryLog), else those this engine
+// made.
+func (e *Engine) Deliveries(ctx context.Context, id string) ([]Delivery, error) {
+	if log, ok := e.store.(titan.DeliveryLog); ok {
+		return log.Deliveries(ctx, id)
+	}
 	e.hookMu.Lock()
 	defer e.hookMu.Unlock()
-	return append([]Delivery(nil), e.deliveries[id]...)
+	return append([]Delivery(nil), e.deliveries[id]...), nil
 }
 
-func (e *Engine) recordDelivery(d Delivery) {
+func (e *Engine) recordDelivery(ctx context.Context, d Delivery) {
+	if log, ok := e.store.(titan.DeliveryLog); ok {
+		if err := log.AddDelivery(context.WithoutCancel(ctx), d); err != nil {
+			e.log.Error("webhook: delivery attempt not recorded", "execution", d.ExecutionID, "err", err)
+		}
+		return
+	}
 	e.hookMu.Lock()
 	defer e.hookMu.Unlock()
 	e.deliveries[d.ExecutionID] = append(e.deliveries[d.ExecutionID], d)
@@ -140,7 +138,7 @@ func (e *Engine) deliver(ctx context.Context, w titan.Webhook, body webhookBody)
 	for attempt := 1; attempt <= e.hookAttempts; attempt++ {
 		d := Delivery{ID: body.ID, URL: w.URL, Event: body.Event, ExecutionID: body.Execution.ID, Attempt: attempt, At: e.now()}
 		retry := e.post(ctx, w, payload, &d)
-		e.recordDelivery(d)
+		e.recordDelivery(ctx, d)
 		if d.OK() {
 			e.log.Info("webhook delivered", "url", w.URL, "event", body.Event, "execution", d.ExecutionID, "attempt", attempt)
 			return

@@ -12,6 +12,7 @@ import (
 
 	"github.com/titanscrape/titan"
 	"github.com/titanscrape/titan/engine"
+	"github.com/titanscrape/titan/store/memory"
 	"github.com/titanscrape/titan/titantest"
 )
 
@@ -49,7 +50,8 @@ func TestMonitorAndWebhooks(t *testing.T) {
 		deliveries = append(deliveries, got{r.Header.Get("Titan-Event"), m})
 	}))
 	defer hook.Close()
-	eng, err := engine.New(engine.Config{Runner: titantest.NewRunner(t, site, nil), WebhookBackoff: time.Millisecond})
+	store := memory.New() // kept open after Close, to read the deliveries
+	eng, err := engine.New(engine.Config{Store: store, Runner: titantest.NewRunner(t, site, nil), WebhookBackoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +106,15 @@ func TestMonitorAndWebhooks(t *testing.T) {
 	}
 	// The first request the hook saw failed with a 503 and was retried: one
 	// delivery has two attempts, the others one.
-	attempts := append(eng.Deliveries(first.ID), eng.Deliveries(second.ID)...)
+	a1, err := eng.Deliveries(ctx, first.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, err := eng.Deliveries(ctx, second.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := append(a1, a2...)
 	byID := map[string][]engine.Delivery{}
 	for _, a := range attempts {
 		byID[a.ID] = append(byID[a.ID], a)

@@ -73,3 +73,35 @@ func (s *Store) TaskVersion(ctx context.Context, id string, v int) (*titan.Task,
 	}
 	return copyTask(e.versions[v-1])
 }
+
+var _ titan.DeliveryLog = (*Store)(nil)
+
+// AddDelivery records a webhook delivery attempt of an existing execution.
+func (s *Store) AddDelivery(ctx context.Context, d titan.Delivery) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.usable(ctx); err != nil {
+		return err
+	}
+	if _, ok := s.execs[d.ExecutionID]; !ok {
+		return fmt.Errorf("memory: execution %q: %w", d.ExecutionID, titan.ErrNotFound)
+	}
+	if s.deliveries == nil {
+		s.deliveries = make(map[string][]titan.Delivery)
+	}
+	s.deliveries[d.ExecutionID] = append(s.deliveries[d.ExecutionID], d)
+	return nil
+}
+
+// Deliveries returns the webhook delivery attempts of an execution, in order.
+func (s *Store) Deliveries(ctx context.Context, executionID string) ([]titan.Delivery, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.usable(ctx); err != nil {
+		return nil, err
+	}
+	if _, ok := s.execs[executionID]; !ok {
+		return nil, fmt.Errorf("memory: execution %q: %w", executionID, titan.ErrNotFound)
+	}
+	return slices.Clone(s.deliveries[executionID]), nil
+}

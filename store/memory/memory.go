@@ -83,14 +83,15 @@ func WithClock(now func() time.Time) Option {
 type Store struct {
 	clock func() time.Time
 
-	mu       sync.RWMutex
-	closed   bool
-	tasks    map[string]*taskEntry
-	taskList []*taskEntry // in creation order; taskEntry.pos indexes it
-	execs    map[string]*execEntry
-	execList []*execEntry // ascending by (CreatedAt, seq): oldest first
-	execSeq  int64        // seq of the last execution created
-	inv      map[string]*inventory
+	mu         sync.RWMutex
+	closed     bool
+	tasks      map[string]*taskEntry
+	taskList   []*taskEntry // in creation order; taskEntry.pos indexes it
+	execs      map[string]*execEntry
+	execList   []*execEntry // ascending by (CreatedAt, seq): oldest first
+	execSeq    int64        // seq of the last execution created
+	inv        map[string]*inventory
+	deliveries map[string][]titan.Delivery
 }
 
 // inventory is one task's URL inventory.

@@ -102,6 +102,7 @@ var (
 	_ titan.Store         = (*Store)(nil)
 	_ titan.FrontierStore = (*Store)(nil)
 	_ titan.Inventory     = (*Store)(nil)
+	_ titan.DeliveryLog   = (*Store)(nil)
 )
 
 // Open opens the SQLite database at path, creating the file if it is missing,
