@@ -160,13 +160,15 @@ type Limits struct {
 	MaxResults int `json:"max_results,omitempty"`
 	// MaxItems caps the records an action emits.
 	MaxItems int `json:"max_items,omitempty"`
-	// TimeoutSeconds bounds one request (api_call) or the whole step (others).
+	// TimeoutSeconds bounds one api_call request, its retries included.
 	TimeoutSeconds int `json:"timeout_seconds,omitempty"`
 	// MaxRetries caps retries of one request.
 	MaxRetries int `json:"max_retries,omitempty"`
 	// Concurrency caps the inputs processed at once (default: the Runner's).
 	Concurrency int `json:"concurrency,omitempty"`
-	// MaxDurationSeconds bounds the whole action or step.
+	// MaxDurationSeconds bounds the execution: past it, the execution ends failed,
+	// reason timeout, with the records it has kept. With several steps, the
+	// largest of their values applies.
 	MaxDurationSeconds int `json:"max_duration_seconds,omitempty"`
 }
 
