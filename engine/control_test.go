@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,4 +172,32 @@ func TestSlowSubscriberNeverBlocks(t *testing.T) {
 	}
 	sub.Close()
 	sub.Close()
+}
+
+func TestExecutionTimeoutFails(t *testing.T) {
+	ctx := context.Background()
+	srv, release, _ := slowServer(t)
+	defer close(release)
+	r, err := runner.New(runner.Config{RatePerHost: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Config{Runner: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close(ctx)
+	task := newTask(srv.URL + "/1")
+	task.Limits = &titan.Limits{MaxDurationSeconds: 1}
+	created, err := eng.CreateTask(ctx, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := eng.Run(ctx, created.ID, engine.Wait())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Status != titan.StatusFailed || !strings.HasPrefix(x.Reason, "timeout: ") {
+		t.Fatalf("%s %q", x.Status, x.Reason)
+	}
 }
