@@ -42,27 +42,20 @@ func (e *Engine) Changes(ctx context.Context, id string) (changes []titan.Change
 // previousSuccess returns the newest successful execution of x's task created
 // before x, or nil.
 func (e *Engine) previousSuccess(ctx context.Context, x *titan.Execution) (*titan.Execution, error) {
-	f := titan.ExecutionFilter{TaskID: x.TaskID}
 	seen := false
-	for {
-		page, err := e.store.ListExecutions(ctx, f)
+	for p, err := range e.executions(ctx, titan.ExecutionFilter{TaskID: x.TaskID}) {
 		if err != nil {
 			return nil, fmt.Errorf("engine: previous execution of %s: %w", x.ID, err)
 		}
-		for _, p := range page.Items {
-			if p.ID == x.ID {
-				seen = true
-				continue
-			}
-			if seen && (p.Status == titan.StatusCompleted || p.Status == titan.StatusCompletedWithErrors) {
-				return p, nil
-			}
+		if p.ID == x.ID {
+			seen = true
+			continue
 		}
-		if page.NextPageToken == "" {
-			return nil, nil
+		if seen && (p.Status == titan.StatusCompleted || p.Status == titan.StatusCompletedWithErrors) {
+			return p, nil
 		}
-		f.PageToken = page.NextPageToken
 	}
+	return nil, nil
 }
 
 // ExportChanges writes the change set of execution id (see Changes) in format f;

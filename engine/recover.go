@@ -25,21 +25,13 @@ func (e *Engine) Recover(ctx context.Context) ([]string, error) {
 	}
 	var taken []*titan.Execution
 	for _, status := range []titan.ExecutionStatus{titan.StatusQueued, titan.StatusRunning, titan.StatusPaused} {
-		f := titan.ExecutionFilter{Status: status}
-		for {
-			page, err := e.store.ListExecutions(ctx, f)
+		for x, err := range e.executions(ctx, titan.ExecutionFilter{Status: status}) {
 			if err != nil {
 				return nil, fmt.Errorf("engine: recover: %w", err)
 			}
-			for _, x := range page.Items {
-				if x.Lease != nil && x.Lease.Owner == e.worker && !e.isRunning(x.ID) {
-					taken = append(taken, x)
-				}
+			if x.Lease != nil && x.Lease.Owner == e.worker && !e.isRunning(x.ID) {
+				taken = append(taken, x)
 			}
-			if page.NextPageToken == "" {
-				break
-			}
-			f.PageToken = page.NextPageToken
 		}
 	}
 	for {

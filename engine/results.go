@@ -8,6 +8,50 @@ import (
 	"github.com/titanscrape/titan"
 )
 
+// executions yields every execution matching f, newest first, a page at a time.
+func (e *Engine) executions(ctx context.Context, f titan.ExecutionFilter) iter.Seq2[*titan.Execution, error] {
+	return func(yield func(*titan.Execution, error) bool) {
+		for {
+			page, err := e.store.ListExecutions(ctx, f)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, x := range page.Items {
+				if !yield(x, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == "" {
+				return
+			}
+			f.PageToken = page.NextPageToken
+		}
+	}
+}
+
+// tasks yields every task matching f, in creation order, a page at a time.
+func (e *Engine) tasks(ctx context.Context, f titan.TaskFilter) iter.Seq2[*titan.Task, error] {
+	return func(yield func(*titan.Task, error) bool) {
+		for {
+			page, err := e.store.ListTasks(ctx, f)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, t := range page.Items {
+				if !yield(t, nil) {
+					return
+				}
+			}
+			if page.NextPageToken == "" {
+				return
+			}
+			f.PageToken = page.NextPageToken
+		}
+	}
+}
+
 // resultsPage is how many records Records reads from the store at a time.
 const resultsPage = 500
 

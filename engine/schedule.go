@@ -49,23 +49,15 @@ func (e *Engine) Start(ctx context.Context) error {
 	if _, err := e.Recover(ctx); err != nil {
 		return err
 	}
-	f := titan.TaskFilter{ExecutionType: titan.ExecutionScheduled}
-	for {
-		page, err := e.store.ListTasks(ctx, f)
+	for t, err := range e.tasks(ctx, titan.TaskFilter{ExecutionType: titan.ExecutionScheduled}) {
 		if err != nil {
 			return fmt.Errorf("engine: start: %w", err)
 		}
-		for _, t := range page.Items {
-			if t.Status == titan.TaskActive || t.Status == titan.TaskPaused {
-				if err := e.schedule(ctx, t); err != nil {
-					return err
-				}
+		if t.Status == titan.TaskActive || t.Status == titan.TaskPaused {
+			if err := e.schedule(ctx, t); err != nil {
+				return err
 			}
 		}
-		if page.NextPageToken == "" {
-			break
-		}
-		f.PageToken = page.NextPageToken
 	}
 	if err := e.sched.Start(e.base); err != nil {
 		return fmt.Errorf("engine: start: %w", err)
@@ -108,22 +100,15 @@ func (e *Engine) entryOf(ctx context.Context, t *titan.Task) (scheduler.Entry, e
 
 // lastDue returns the due time of the task's latest scheduled execution.
 func (e *Engine) lastDue(ctx context.Context, taskID string) (time.Time, error) {
-	f := titan.ExecutionFilter{TaskID: taskID}
-	for {
-		page, err := e.store.ListExecutions(ctx, f)
+	for x, err := range e.executions(ctx, titan.ExecutionFilter{TaskID: taskID}) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("engine: last scheduled run of task %s: %w", taskID, err)
 		}
-		for _, x := range page.Items {
-			if x.Trigger == titan.TriggerSchedule && !x.DueAt.IsZero() {
-				return x.DueAt, nil
-			}
+		if x.Trigger == titan.TriggerSchedule && !x.DueAt.IsZero() {
+			return x.DueAt, nil
 		}
-		if page.NextPageToken == "" {
-			return time.Time{}, nil
-		}
-		f.PageToken = page.NextPageToken
 	}
+	return time.Time{}, nil
 }
 
 // schedule adds or updates the scheduler entry of task t, or removes it when t is
