@@ -100,9 +100,16 @@ func TestPauseResumeMidCrawl(t *testing.T) {
 	if got, _ := eng.GetExecution(ctx, x.ID); got.Status != titan.StatusPaused {
 		t.Fatalf("status after pause = %s", got.Status)
 	}
+	// Items the workers took before the pause may still start their request;
+	// after those, nothing more is fetched while paused.
+	atPause := total.Load()
+	time.Sleep(150 * time.Millisecond)
 	waitFor(t, "in-flight requests to finish", func() bool { return inFlight.Load() == 0 })
 	before := total.Load()
-	time.Sleep(100 * time.Millisecond)
+	if before-atPause > 2 {
+		t.Fatalf("%d requests started after the pause, more than the 2 workers had taken", before-atPause)
+	}
+	time.Sleep(200 * time.Millisecond)
 	if after := total.Load(); after != before {
 		t.Fatalf("paused execution made %d requests", after-before)
 	}
