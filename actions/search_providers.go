@@ -102,7 +102,9 @@ func (p SearXNG) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]
 type Brave struct {
 	// Endpoint defaults to BraveEndpoint.
 	Endpoint string
-	// KeySecret names the run's secret holding the API key; default BRAVE_API_KEY.
+	// Key is the API key, from the program's own configuration. When empty, the
+	// key is the run's secret named KeySecret (default BRAVE_API_KEY).
+	Key       string
 	KeySecret string
 }
 
@@ -115,7 +117,7 @@ var braveFreshness = map[string]string{TimeDay: "pd", TimeWeek: "pw", TimeMonth:
 
 // Search implements SearchProvider.
 func (p Brave) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]SearchResult, error) {
-	key, err := lookupSecret(q.Secrets, cmp.Or(p.KeySecret, BraveKeySecret))
+	key, err := configOrSecret(p.Key, q.Secrets, cmp.Or(p.KeySecret, BraveKeySecret))
 	if err != nil {
 		return nil, fmt.Errorf("brave: %w", err)
 	}
@@ -169,7 +171,9 @@ func (p Brave) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]Se
 type Bing struct {
 	// Endpoint defaults to BingEndpoint.
 	Endpoint string
-	// KeySecret names the run's secret holding the API key; default BING_API_KEY.
+	// Key is the API key, from the program's own configuration. When empty, the
+	// key is the run's secret named KeySecret (default BING_API_KEY).
+	Key       string
 	KeySecret string
 }
 
@@ -180,7 +184,7 @@ func (p Bing) withEndpoint(e string) SearchProvider { p.Endpoint = e; return p }
 
 // Search implements SearchProvider.
 func (p Bing) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]SearchResult, error) {
-	key, err := lookupSecret(q.Secrets, cmp.Or(p.KeySecret, BingKeySecret))
+	key, err := configOrSecret(p.Key, q.Secrets, cmp.Or(p.KeySecret, BingKeySecret))
 	if err != nil {
 		return nil, fmt.Errorf("bing: %w", err)
 	}
@@ -240,10 +244,12 @@ func (p Bing) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]Sea
 type Google struct {
 	// Endpoint defaults to GoogleEndpoint.
 	Endpoint string
-	// KeySecret names the run's secret holding the API key; default GOOGLE_API_KEY.
+	// Key and CX are the API key and the search engine ID, from the program's own
+	// configuration. When empty, they are the run's secrets named KeySecret
+	// (default GOOGLE_API_KEY) and CXSecret (default GOOGLE_CX).
+	Key, CX   string
 	KeySecret string
-	// CXSecret names the run's secret holding the search engine ID; default GOOGLE_CX.
-	CXSecret string
+	CXSecret  string
 }
 
 // Name returns "google".
@@ -255,11 +261,11 @@ var googleDateRestrict = map[string]string{TimeDay: "d1", TimeWeek: "w1", TimeMo
 
 // Search implements SearchProvider.
 func (p Google) Search(ctx context.Context, f titan.Fetcher, q SearchQuery) ([]SearchResult, error) {
-	key, err := lookupSecret(q.Secrets, cmp.Or(p.KeySecret, GoogleKeySecret))
+	key, err := configOrSecret(p.Key, q.Secrets, cmp.Or(p.KeySecret, GoogleKeySecret))
 	if err != nil {
 		return nil, fmt.Errorf("google: %w", err)
 	}
-	cx, err := lookupSecret(q.Secrets, cmp.Or(p.CXSecret, GoogleCXSecret))
+	cx, err := configOrSecret(p.CX, q.Secrets, cmp.Or(p.CXSecret, GoogleCXSecret))
 	if err != nil {
 		return nil, fmt.Errorf("google: %w", err)
 	}
@@ -493,4 +499,12 @@ func hasClass(n *html.Node, class string) bool {
 		}
 	}
 	return false
+}
+
+// configOrSecret returns configured when set, else the run's secret called name.
+func configOrSecret(configured string, secrets titan.Secrets, name string) (string, error) {
+	if configured != "" {
+		return configured, nil
+	}
+	return lookupSecret(secrets, name)
 }

@@ -439,3 +439,20 @@ func TestSearchTaskWithoutURLsRunsOnce(t *testing.T) {
 		t.Errorf("stats = %+v", res.Stats)
 	}
 }
+
+func TestSearchKeyFromConfig(t *testing.T) {
+	api := newSearchAPI(t, serveJSON(braveResponse))
+	s := actions.Search{Providers: map[string]actions.SearchProvider{
+		"brave": actions.Brave{Key: "configured-key"},
+	}}
+	_, err := call{
+		step:   titan.Step{Params: params(`{"query": "golang", "endpoint": "` + api.URL + `/res/v1/web/search"}`)},
+		limits: titan.Limits{MaxResults: 1},
+	}.run(t, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := api.headers[0]; h.Get("X-Subscription-Token") != "configured-key" {
+		t.Errorf("headers = %v", h)
+	}
+}
