@@ -83,3 +83,23 @@ func TestPreviewTemplateKeepsNoTask(t *testing.T) {
 		t.Fatal("unknown template accepted")
 	}
 }
+
+func TestPreviewOfScrapeCapsItsURLs(t *testing.T) {
+	ctx := context.Background()
+	eng := titantest.NewEngine(t, listSite(), nil)
+	var urls []string
+	for i := 1; i <= 20; i++ {
+		urls = append(urls, fmt.Sprintf("https://shop.test/p/%d", i))
+	}
+	task, err := eng.CreateTask(ctx, newTask(urls...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := eng.Preview(ctx, task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Stats.Pages != 5 || x.Stats.Skipped["max_pages"] != 15 {
+		t.Fatalf("preview: %s %s %+v", x.Status, x.Reason, x.Stats)
+	}
+}

@@ -116,7 +116,9 @@ func (s *stepRun) follow(ctx context.Context, it titan.Item, done bool) (bool, e
 }
 
 // offer is follow with the item's key. A seed (the step's own input) counts
-// towards max_pages but is never refused by it.
+// towards max_pages but is refused by it only when the cap comes with the run
+// (a preview, the CLI's --max-pages), not from the step, whose max_pages may mean
+// its own pages (api_call pagination).
 func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done, seed bool) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -125,7 +127,7 @@ func (s *stepRun) offer(ctx context.Context, key string, it titan.Item, done, se
 	case s.limits.MaxDepth > 0 && it.Depth > s.limits.MaxDepth:
 		s.skip(SkipMaxDepth, 1)
 		return false, nil
-	case page && !done && !seed && s.limits.MaxPages > 0 && s.accepted >= int64(s.limits.MaxPages):
+	case page && !done && (!seed || s.runCapsPages()) && s.limits.MaxPages > 0 && s.accepted >= int64(s.limits.MaxPages):
 		// Mark it seen, so a later offer of the same URL counts as a duplicate.
 		if ok, err := s.frontier.Add(ctx, key, it, true); err != nil || !ok {
 			s.skip(SkipDuplicate, 1)
@@ -194,6 +196,11 @@ func (s *stepRun) feed(ctx context.Context, from *stepRun, itemKey string, pos i
 	}
 	_, err := s.offer(ctx, key, it, false, false)
 	return err
+}
+
+// runCapsPages reports whether the run itself caps the pages.
+func (s *stepRun) runCapsPages() bool {
+	return s.x.job.Limits != nil && s.x.job.Limits.MaxPages > 0
 }
 
 // skip counts n items left out for reason; s.mu must be held.
