@@ -15,6 +15,9 @@ import (
 var (
 	// ErrNotFound reports that a task or execution does not exist in the store.
 	ErrNotFound = errors.New("titan: not found")
+	// ErrInvalidPageToken reports a PageToken that is not the NextPageToken of an
+	// earlier page of the same listing.
+	ErrInvalidPageToken = errors.New("titan: invalid page token")
 	// ErrConflict reports a write that lost a race, e.g. an update against a stale version.
 	ErrConflict = errors.New("titan: conflict")
 	// ErrRobotsDisallowed reports a URL that robots.txt forbids for the configured user agent.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
 // compareExec orders executions by creation time, then by order of creation.
@@ -76,13 +77,13 @@ func (s *Store) ListExecutions(ctx context.Context, f titan.ExecutionFilter) (ti
 	}
 	end := len(s.execList) // list execList[:end] backwards
 	if f.PageToken != "" {
-		id, err := decodeToken(execToken, f.PageToken)
+		id, err := pagetoken.Decode(pagetoken.Execution, f.PageToken)
 		if err != nil {
-			return titan.Page[*titan.Execution]{}, err
+			return titan.Page[*titan.Execution]{}, fmt.Errorf("memory: %w", err)
 		}
 		x := s.execs[id]
 		if x == nil {
-			return titan.Page[*titan.Execution]{}, fmt.Errorf("memory: page token %q: %w", f.PageToken, ErrInvalidPageToken)
+			return titan.Page[*titan.Execution]{}, fmt.Errorf("memory: %w", pagetoken.Invalid(f.PageToken))
 		}
 		end, _ = slices.BinarySearchFunc(s.execList, x, compareExec)
 	}
@@ -94,7 +95,7 @@ func (s *Store) ListExecutions(ctx context.Context, f titan.ExecutionFilter) (ti
 			continue
 		}
 		if len(page.Items) == size {
-			page.NextPageToken = encodeToken(execToken, page.Items[size-1].ID)
+			page.NextPageToken = pagetoken.Encode(pagetoken.Execution, page.Items[size-1].ID)
 			break
 		}
 		page.Items = append(page.Items, e.Clone())

@@ -15,14 +15,14 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
 // ErrClosed is returned by every method of a Store after Close.
 var ErrClosed = errors.New("memory: store is closed")
 
-// ErrInvalidPageToken reports a PageToken that is not the NextPageToken of an
-// earlier listing of the same kind from the same store.
-var ErrInvalidPageToken = errors.New("memory: invalid page token")
+// ErrInvalidPageToken is titan.ErrInvalidPageToken, which a bad PageToken wraps.
+var ErrInvalidPageToken = titan.ErrInvalidPageToken
 
 // An Option configures a Store.
 type Option func(*Store)
@@ -201,13 +201,13 @@ func (s *Store) ListTasks(ctx context.Context, f titan.TaskFilter) (titan.Page[*
 	}
 	start := 0
 	if f.PageToken != "" {
-		id, err := decodeToken(taskToken, f.PageToken)
+		id, err := pagetoken.Decode(pagetoken.Task, f.PageToken)
 		if err != nil {
-			return titan.Page[*titan.Task]{}, err
+			return titan.Page[*titan.Task]{}, fmt.Errorf("memory: %w", err)
 		}
 		e := s.tasks[id]
 		if e == nil {
-			return titan.Page[*titan.Task]{}, fmt.Errorf("memory: page token %q: %w", f.PageToken, ErrInvalidPageToken)
+			return titan.Page[*titan.Task]{}, fmt.Errorf("memory: %w", pagetoken.Invalid(f.PageToken))
 		}
 		start = e.pos + 1
 	}
@@ -219,7 +219,7 @@ func (s *Store) ListTasks(ctx context.Context, f titan.TaskFilter) (titan.Page[*
 			continue
 		}
 		if len(page.Items) == size {
-			page.NextPageToken = encodeToken(taskToken, page.Items[size-1].ID)
+			page.NextPageToken = pagetoken.Encode(pagetoken.Task, page.Items[size-1].ID)
 			break
 		}
 		c, err := copyTask(e.task)

@@ -38,11 +38,11 @@ func (s *Store) Deliveries(ctx context.Context, executionID string) ([]titan.Del
 			if err := rows.Scan(&doc); err != nil {
 				return err
 			}
-			var d titan.Delivery
-			if err := json.Unmarshal([]byte(doc), &d); err != nil {
+			d, err := decodeDoc[titan.Delivery]([]byte(doc), "delivery")
+			if err != nil {
 				return err
 			}
-			out = append(out, d)
+			out = append(out, *d)
 		}
 		return rows.Err()
 	})

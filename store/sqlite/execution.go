@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
 // defaultRecordsLimit is the number of records Records returns when limit <= 0.
@@ -97,29 +98,12 @@ func encodeExec(e *titan.Execution) (string, error) {
 }
 
 func decodeExec(doc []byte) (*titan.Execution, error) {
-	var e titan.Execution
-	if err := json.Unmarshal(doc, &e); err != nil {
-		return nil, fmt.Errorf("decode stored execution: %w", err)
-	}
-	return &e, nil
+	return decodeDoc[titan.Execution](doc, "execution")
 }
 
 // GetExecution returns the execution with the given ID.
 func (s *Store) GetExecution(ctx context.Context, id string) (*titan.Execution, error) {
-	var e *titan.Execution
-	err := s.call(ctx, fmt.Sprintf("get execution %q", id), func() error {
-		var doc []byte
-		err := s.stmts.getExecution.QueryRowContext(ctx, id).Scan(&doc)
-		if errors.Is(err, sql.ErrNoRows) {
-			return titan.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		e, err = decodeExec(doc)
-		return err
-	})
-	return e, err
+	return getDoc[titan.Execution](ctx, s, s.stmts.getExecution, "execution", id)
 }
 
 // ListExecutions returns the executions that match f, newest first: by
@@ -133,14 +117,14 @@ func (s *Store) ListExecutions(ctx context.Context, f titan.ExecutionFilter) (ti
 		)
 		q.WriteString(`SELECT doc FROM executions WHERE true`)
 		if f.PageToken != "" {
-			id, err := decodeToken(execToken, f.PageToken)
+			id, err := pagetoken.Decode(pagetoken.Execution, f.PageToken)
 			if err != nil {
 				return err
 			}
 			var created, seq int64
 			err = db.QueryRowContext(ctx, `SELECT created_at, seq FROM executions WHERE id = ?`, id).Scan(&created, &seq)
 			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("page token %q: %w", f.PageToken, ErrInvalidPageToken)
+				return pagetoken.Invalid(f.PageToken)
 			}
 			if err != nil {
 				return err
@@ -167,7 +151,7 @@ func (s *Store) ListExecutions(ctx context.Context, f titan.ExecutionFilter) (ti
 		defer rows.Close()
 		for rows.Next() {
 			if len(page.Items) == size {
-				page.NextPageToken = encodeToken(execToken, page.Items[size-1].ID)
+				page.NextPageToken = pagetoken.Encode(pagetoken.Execution, page.Items[size-1].ID)
 				break
 			}
 			var doc []byte

@@ -26,9 +26,8 @@ import (
 // ErrClosed is returned by every method of a Store after Close.
 var ErrClosed = errors.New("sqlite: store is closed")
 
-// ErrInvalidPageToken reports a PageToken that is not the NextPageToken of an
-// earlier listing of the same kind from the same database.
-var ErrInvalidPageToken = errors.New("sqlite: invalid page token")
+// ErrInvalidPageToken is titan.ErrInvalidPageToken, which a bad PageToken wraps.
+var ErrInvalidPageToken = titan.ErrInvalidPageToken
 
 // busyTimeout is how long a connection waits for another process's write lock
 // before it fails with SQLITE_BUSY. Within one process writes never wait on

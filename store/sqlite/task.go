@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
 // CreateTask stores t and version 1 of it; see Store for the fields it assigns
@@ -85,30 +85,39 @@ func taskColumns(t *titan.Task) (taskRow, error) {
 	}, nil
 }
 
-func decodeTask(doc []byte) (*titan.Task, error) {
-	var t titan.Task
-	if err := json.Unmarshal(doc, &t); err != nil {
-		return nil, fmt.Errorf("decode stored task: %w", err)
+func decodeTask(doc []byte) (*titan.Task, error) { return decodeDoc[titan.Task](doc, "task") }
+
+// decodeDoc decodes the stored JSON document of a what.
+func decodeDoc[T any](doc []byte, what string) (*T, error) {
+	var v T
+	if err := json.Unmarshal(doc, &v); err != nil {
+		return nil, fmt.Errorf("decode stored %s: %w", what, err)
 	}
-	return &t, nil
+	return &v, nil
 }
 
-// GetTask returns the task with the given ID.
-func (s *Store) GetTask(ctx context.Context, id string) (*titan.Task, error) {
-	var t *titan.Task
-	err := s.call(ctx, fmt.Sprintf("get task %q", id), func() error {
+// getDoc reads the document of the what with id through a prepared statement
+// and decodes it; ErrNotFound when there is none.
+func getDoc[T any](ctx context.Context, s *Store, stmt *sql.Stmt, what, id string) (*T, error) {
+	var v *T
+	err := s.call(ctx, fmt.Sprintf("get %s %q", what, id), func() error {
 		var doc []byte
-		err := s.stmts.getTask.QueryRowContext(ctx, id).Scan(&doc)
+		err := stmt.QueryRowContext(ctx, id).Scan(&doc)
 		if errors.Is(err, sql.ErrNoRows) {
 			return titan.ErrNotFound
 		}
 		if err != nil {
 			return err
 		}
-		t, err = decodeTask(doc)
+		v, err = decodeDoc[T](doc, what)
 		return err
 	})
-	return t, err
+	return v, err
+}
+
+// GetTask returns the task with the given ID.
+func (s *Store) GetTask(ctx context.Context, id string) (*titan.Task, error) {
+	return getDoc[titan.Task](ctx, s, s.stmts.getTask, "task", id)
 }
 
 // TaskVersion returns version version of the task with the given ID, as it was
@@ -140,13 +149,13 @@ func (s *Store) ListTasks(ctx context.Context, f titan.TaskFilter) (titan.Page[*
 	err := s.read(ctx, "list tasks", func(db *sql.DB) error {
 		var after int64 // seq of the last task of the previous page
 		if f.PageToken != "" {
-			id, err := decodeToken(taskToken, f.PageToken)
+			id, err := pagetoken.Decode(pagetoken.Task, f.PageToken)
 			if err != nil {
 				return err
 			}
 			err = db.QueryRowContext(ctx, `SELECT seq FROM tasks WHERE id = ?`, id).Scan(&after)
 			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("page token %q: %w", f.PageToken, ErrInvalidPageToken)
+				return pagetoken.Invalid(f.PageToken)
 			}
 			if err != nil {
 				return err
@@ -196,7 +205,7 @@ func (s *Store) ListTasks(ctx context.Context, f titan.TaskFilter) (titan.Page[*
 				continue
 			}
 			if len(page.Items) == size {
-				page.NextPageToken = encodeToken(taskToken, page.Items[size-1].ID)
+				page.NextPageToken = pagetoken.Encode(pagetoken.Task, page.Items[size-1].ID)
 				break
 			}
 			t, err := decodeTask(doc)
@@ -261,25 +270,4 @@ func (s *Store) UpdateTask(ctx context.Context, t *titan.Task) error {
 	}
 	t.Version, t.Status, t.CreatedAt, t.UpdatedAt = c.Version, c.Status, c.CreatedAt, c.UpdatedAt
 	return nil
-}
-
-// A page token is the base64 form of its kind and the ID of the last item of the
-// page it follows, so a listing resumes after that item even when items were
-// created in between. The same form as store/memory's.
-const (
-	taskToken = "t1:"
-	execToken = "e1:"
-)
-
-func encodeToken(kind, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + id))
-}
-
-// decodeToken returns the ID in token, which must be of the given kind.
-func decodeToken(kind, token string) (string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || !strings.HasPrefix(string(b), kind) || len(b) == len(kind) {
-		return "", fmt.Errorf("page token %q: %w", token, ErrInvalidPageToken)
-	}
-	return string(b[len(kind):]), nil
 }
