@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/ids"
 	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
@@ -325,18 +323,11 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// newID returns prefix followed by 24 hex digits: 6 bytes of now in Unix
-// milliseconds, so IDs roughly sort by creation time, then 6 random bytes. It
-// draws again in the unlikely case that taken reports the ID in use.
+// newID returns a new ID (see ids.New), drawing again in the unlikely case that
+// taken reports it in use.
 func newID(prefix string, now time.Time, taken func(string) bool) string {
-	var b [12]byte
-	var ms [8]byte
-	binary.BigEndian.PutUint64(ms[:], uint64(now.UnixMilli()))
-	copy(b[:6], ms[2:])
 	for {
-		_, _ = rand.Read(b[6:]) // never fails: see crypto/rand.Read
-		id := prefix + hex.EncodeToString(b[:])
-		if !taken(id) {
+		if id := ids.New(prefix, now); !taken(id) {
 			return id
 		}
 	}

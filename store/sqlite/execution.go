@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/ids"
 	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
@@ -37,7 +38,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *titan.Execution) error {
 	c.Status = cmp.Or(c.Status, titan.StatusQueued)
 	for attempt := 1; ; attempt++ {
 		if e.ID == "" {
-			c.ID = newID("exe_", s.now())
+			c.ID = ids.New("exe_", s.now())
 		}
 		err := s.write(ctx, fmt.Sprintf("create execution %q", c.ID), func(tx *sql.Tx) error {
 			doc, err := encodeExec(c)

@@ -3,10 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -339,18 +336,6 @@ func encode(v any) (string, error) {
 		return "", err
 	}
 	return string(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
-}
-
-// newID returns prefix followed by 24 hex digits: 6 bytes of now in Unix
-// milliseconds, so IDs roughly sort by creation time, then 6 random bytes, as
-// store/memory does.
-func newID(prefix string, now time.Time) string {
-	var b [12]byte
-	var ms [8]byte
-	binary.BigEndian.PutUint64(ms[:], uint64(now.UnixMilli()))
-	copy(b[:6], ms[2:])
-	_, _ = rand.Read(b[6:]) // never fails: see crypto/rand.Read
-	return prefix + hex.EncodeToString(b[:])
 }
 
 // idAttempts bounds the retries when a generated ID is taken, which takes 2^48

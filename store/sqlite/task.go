@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/titanscrape/titan"
+	"github.com/titanscrape/titan/store/internal/ids"
 	"github.com/titanscrape/titan/store/internal/pagetoken"
 )
 
@@ -24,7 +25,7 @@ func (s *Store) CreateTask(ctx context.Context, t *titan.Task) error {
 	c.Status = cmp.Or(c.Status, titan.TaskActive)
 	for attempt := 1; ; attempt++ {
 		if t.ID == "" {
-			c.ID = newID("tsk_", s.now())
+			c.ID = ids.New("tsk_", s.now())
 		}
 		err := s.write(ctx, fmt.Sprintf("create task %q", c.ID), func(tx *sql.Tx) error {
 			c.CreatedAt = s.now()
