@@ -87,17 +87,34 @@ func scrapeParams(raw map[string]any) (ScrapeParams, []titan.FieldError) {
 	return p, problems
 }
 
-// Run scrapes in.Item.URL.
-func (Scrape) Run(ctx context.Context, in *titan.Input, out titan.Emitter) error {
-	params, problems := scrapeParams(in.Step.Params)
+// Prepare decodes the scrape's params once for an execution.
+func (Scrape) Prepare(_ *titan.Task, s *titan.Step) (titan.Action, error) {
+	params, problems := scrapeParams(s.Params)
 	if len(problems) > 0 {
-		return &titan.InputError{Input: "params", Problem: problems[0].Error()}
+		return nil, &titan.ValidationError{What: "scrape params", Problems: problems}
 	}
+	return scraper{params}, nil
+}
+
+// Run scrapes in.Item.URL; the runner calls the action Prepare returns instead.
+func (sc Scrape) Run(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+	a, err := sc.Prepare(in.Task, in.Step)
+	if err != nil {
+		return err
+	}
+	return a.Run(ctx, in, out)
+}
+
+// scraper is a Scrape prepared for one execution.
+type scraper struct{ params ScrapeParams }
+
+func (sc scraper) Run(ctx context.Context, in *titan.Input, out titan.Emitter) error {
+	params := sc.params
 	extract := in.Schema != nil && in.Schema.Extracts()
 	if params.Formats == nil && !extract {
 		params.Formats = defaultFormats
 	}
-	if _, err := url.Parse(in.Item.URL); err != nil || titan.CheckURL(in.Item.URL) != nil {
+	if titan.CheckURL(in.Item.URL) != nil {
 		return &titan.InputError{Input: in.Item.URL, Problem: "not an absolute http(s) URL"}
 	}
 	resp, err := in.Fetcher.Fetch(ctx, &titan.Request{URL: in.Item.URL})

@@ -73,7 +73,7 @@ func (s *sink) ItemDone(ctx context.Context, step, item string) {
 		s.done = append(s.done, k)
 	}
 	if s.failed == nil && (s.paused || len(s.batch) >= s.e.batch || len(s.done) >= s.e.batch || s.e.now().Sub(s.lastFlush) >= s.e.flushEvery) {
-		_ = s.flush(ctx)
+		_ = s.flush(ctx) // a failure is kept in s.failed: the next Record stops the run, finish fails it
 	}
 }
 
@@ -89,7 +89,7 @@ func (s *sink) Progress(st titan.Stats) {
 	s.setStats(st)
 	s.e.publish(event(EventProgress, s.x))
 	if s.failed == nil && s.e.now().Sub(s.lastFlush) >= s.e.flushEvery {
-		_ = s.flush(context.Background())
+		_ = s.flush(context.Background()) // a failure is kept in s.failed, as in ItemDone
 	}
 }
 
